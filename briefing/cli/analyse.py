@@ -1,0 +1,112 @@
+"""`briefing analyse`: summary, quotes and figures of saved articles, for people or scripts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from briefing.models import Analysis, Article
+
+__all__ = ["analysis_record", "register"]
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "analyse",
+        aliases=["analyze"],
+        help="summarise articles and list their quotes and money figures",
+        description="Analyse saved articles (.txt, .md, .html, .json) without the reader.",
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH")
+    parser.add_argument("--sentences", type=int, default=None, metavar="N",
+                        help="summary length in sentences (default: from the config, 3)")
+    parser.add_argument("--json", action="store_true", help="one JSON object per line")
+    parser.set_defaults(run=run)
+
+
+def analysis_record(article: Article, analysis: Analysis, path: str) -> dict[str, Any]:
+    """The JSON record every scorer and script reads (see the README)."""
+    return {
+        "path": path,
+        "title": article.title,
+        "source": article.source,
+        "url": article.url,
+        "published": article.published.isoformat() if article.published else None,
+        "sentences": list(analysis.sentences),
+        "summary": [{"text": s.text, "sentence": s.sentence} for s in analysis.summary],
+        "quotes": [
+            {"text": q.text, "speaker": q.speaker, "role": q.role, "sentence": q.sentence}
+            for q in analysis.quotes
+        ],
+        "figures": [
+            {
+                "text": f.text,
+                "amount": f.amount,
+                "currency": f.currency,
+                "sentence": f.sentence,
+                "context": f.context,
+                "period": f.period,
+                "equivalents": [
+                    {"text": e.text, "amount": e.amount, "currency": e.currency}
+                    for e in f.equivalents
+                ],
+            }
+            for f in analysis.figures
+        ],
+    }
+
+
+def _report(article: Article, analysis: Analysis, path: str) -> str:
+    from briefing.safety import plain
+
+    lines = [plain(article.title or path), f"  source: {plain(article.source)}"]
+    lines.append("  summary:")
+    lines += [f"    - {plain(s.text)}" for s in analysis.summary]
+    lines.append(f"  quotes ({len(analysis.quotes)}):")
+    for q in analysis.quotes:
+        who = plain(q.speaker or "unattributed") + (f", {plain(q.role)}" if q.role else "")
+        lines.append(f"    \"{plain(q.text)}\" - {who}")
+    lines.append(f"  figures ({len(analysis.figures)}):")
+    for f in analysis.figures:
+        conv = "; ".join(plain(e.text) for e in f.equivalents)
+        extra = f" ({conv})" if conv else ""
+        ctx = f" - {plain(f.context)}" if f.context else ""
+        lines.append(f"    {plain(f.text)}{extra} = {f.amount:,.2f} {f.currency}{ctx}")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    from briefing.analysis.pipeline import DEFAULT_SENTENCES, analyse
+    from briefing.errors import SeedError
+    from briefing.sources.seeds import load_seed
+
+    sentences = args.sentences
+    if sentences is None:
+        from briefing.config import load_settings
+        from briefing.errors import ConfigError
+
+        try:
+            sentences = load_settings(args.config).analysis.summary_sentences
+        except ConfigError as exc:
+            print(f"briefing analyse: {exc} (using {DEFAULT_SENTENCES} sentences)", file=sys.stderr)
+            sentences = DEFAULT_SENTENCES
+    if sentences < 1:
+        print("briefing analyse: --sentences must be at least 1", file=sys.stderr)
+        return 2
+    status = 0
+    for raw in args.paths:
+        try:
+            article = load_seed(Path(raw))
+        except SeedError as exc:
+            print(f"briefing analyse: {exc}", file=sys.stderr)
+            status = 2
+            continue
+        analysis = analyse(article, sentences)
+        if args.json:
+            print(json.dumps(analysis_record(article, analysis, raw), ensure_ascii=False))
+        else:
+            print(_report(article, analysis, raw) + "\n")
+    return status

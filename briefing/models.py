@@ -1,0 +1,103 @@
+"""Plain data passed between sources, the store, analysis and the UI.
+
+Nothing here does I/O or imports the UI toolkit; every other layer speaks in
+these dataclasses, so each can be tested without the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+__all__ = [
+    "Analysis",
+    "Article",
+    "Equivalent",
+    "Figure",
+    "Quote",
+    "SummaryLine",
+    "content_hash",
+]
+
+
+def content_hash(title: str | None, body: str) -> str:
+    """A stable key for an article's text: analysis results are cached by it."""
+    digest = hashlib.sha256()
+    digest.update((title or "").encode("utf-8", "replace"))
+    digest.update(b"\x00")
+    digest.update(body.encode("utf-8", "replace"))
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article, from a feed or a saved file.
+
+    `body` is plain text with paragraphs separated by blank lines; markup has
+    already been removed by the source that produced it.
+    """
+
+    title: str | None
+    body: str
+    url: str | None = None
+    published: datetime | None = None
+    source: str = ""
+    path: str | None = None
+    guid: str | None = None
+    id: int | None = None
+    feed_id: int | None = None
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(self.title, self.body)
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Words someone said, with who said them and where in the article."""
+
+    text: str
+    speaker: str | None
+    role: str | None
+    sentence: int
+
+
+@dataclass(frozen=True)
+class Equivalent:
+    """A conversion printed beside a figure, e.g. the "$547bn" in "€500bn ($547bn)"."""
+
+    text: str
+    amount: float
+    currency: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One sum of money as the article states it, with its conversions."""
+
+    text: str
+    amount: float
+    currency: str
+    sentence: int
+    context: str = ""
+    period: str | None = None
+    equivalents: tuple[Equivalent, ...] = ()
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    """A sentence chosen for the summary and its index in the article."""
+
+    text: str
+    sentence: int
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything the panes show about one article."""
+
+    sentences: tuple[str, ...]
+    summary: tuple[SummaryLine, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    figures: tuple[Figure, ...] = field(default_factory=tuple)

@@ -13,6 +13,9 @@ from datetime import datetime
 __all__ = [
     "Analysis",
     "Article",
+    "ArticleRow",
+    "FeedStatus",
+    "RelatedRow",
     "Equivalent",
     "Figure",
     "Quote",
@@ -101,3 +104,54 @@ class Analysis:
     summary: tuple[SummaryLine, ...] = ()
     quotes: tuple[Quote, ...] = ()
     figures: tuple[Figure, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """One line of the story list: enough to draw it without loading the body."""
+
+    id: int
+    title: str
+    source: str
+    published: datetime | None
+    url: str | None = None
+    feed_id: int | None = None
+    read: bool = False
+    starred: bool = False
+    picked: bool = False
+    dismissed: bool = False
+    tags: tuple[str, ...] = ()
+    story: str | None = None
+    story_size: int = 1
+    duplicate_of: int | None = None
+    words: int = 0
+
+
+@dataclass(frozen=True)
+class RelatedRow:
+    """Another stored article about the same story, and why we think so."""
+
+    id: int
+    title: str
+    source: str
+    published: datetime | None
+    score: float
+    reason: str = ""
+    duplicate: bool = False
+
+
+@dataclass(frozen=True)
+class FeedStatus:
+    """A subscription and its health, as `briefing feeds` and the health screen show it."""
+
+    id: int
+    url: str
+    title: str
+    folder: str | None = None
+    articles: int = 0
+    unread: int = 0
+    last_success: datetime | None = None
+    last_error: str | None = None
+    last_attempt: datetime | None = None
+    next_due: datetime | None = None
+    full_text: bool = False

@@ -1,0 +1,36 @@
+"""Text from feeds can never drive the terminal; only web links are treated as links."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from briefing.safety import is_web_link, plain
+
+
+def test_escape_sequences_and_controls_are_removed() -> None:
+    hostile = "Title\x1b]0;owned\x07 \x1b[31mred\x1b[0m \x1bP1$q\x1b\\ \x00nul \u202eevil\u202c end"
+    assert plain(hostile) == "Title red  nul evil end"
+
+
+def test_markup_is_left_as_text() -> None:
+    assert plain("[red]x[/red] [@click=app.quit]q[/]") == "[red]x[/red] [@click=app.quit]q[/]"
+
+
+def test_long_text_is_capped() -> None:
+    assert len(plain("x" * 50_000, limit=100)) == 100
+
+
+@given(st.text())
+def test_plain_output_never_holds_an_escape_or_control(text: str) -> None:
+    out = plain(text)
+    assert "\x1b" not in out and "\x9b" not in out
+    assert all(ch in "\n\t" or ord(ch) >= 32 for ch in out)
+
+
+def test_only_http_and_https_are_web_links() -> None:
+    assert is_web_link("https://example.com/a")
+    assert is_web_link("HTTP://example.com/a")
+    for bad in ["javascript:alert(1)", "file:///etc/passwd", "data:text/html,x", "ftp://x", "",
+                None, "https://exa mple.com", "https://example.com/\nx", "example.com"]:
+        assert not is_web_link(bad)

@@ -1,12 +1,17 @@
 """Saved articles on disk ("seeds"): .txt, .md, .html and .json files.
 
+.txt is a title line, a blank line and the body; .md may start with a `---`
+block giving title, source, published and url; .html takes those from the
+page's own meta tags; .json is {title, url, published, source, body}.
 A seed that cannot be read becomes a `SeedProblem` naming the file; the
-others still load, so one bad file never hides the rest.
+others still load, so one bad file never hides the rest. Nothing here
+analyses the text or touches the network.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,6 +19,7 @@ from pathlib import Path
 
 from briefing.errors import SeedError
 from briefing.models import Article
+from briefing.safety import is_web_link
 from briefing.sources.htmltext import html_title, html_to_text
 
 __all__ = ["SEED_SUFFIXES", "SeedProblem", "load_seed", "load_seeds"]
@@ -65,27 +71,74 @@ def _looks_like_title(first: str, rest: list[str]) -> bool:
     return not stripped.endswith((".", "!", "?", '"', "\u201d", ":"))
 
 
-def _from_plain(path: Path, text: str, markdown: bool) -> Article:
+def _from_plain(path: Path, text: str) -> Article:
     lines = text.splitlines()
     title: str | None = None
-    if markdown:
-        for i, line in enumerate(lines):
-            if line.startswith("# "):
-                title = line[2:].strip()
-                del lines[i]
-                break
-    elif lines and _looks_like_title(lines[0], lines[1:]):
+    if lines and _looks_like_title(lines[0], lines[1:]):
         title = lines[0].strip()
         lines = lines[2:]
-    body = "\n".join(lines).strip()
-    if markdown:
-        body = "\n".join(_strip_markdown(line) for line in body.splitlines())
-    return Article(title=title, body=body, source=path.name, path=str(path))
+    return Article(title=title, body="\n".join(lines).strip(), source=path.name, path=str(path))
+
+
+_FRONT_MATTER_KEYS = ("title", "source", "published", "url")
+
+
+def _front_matter(path: Path, lines: list[str]) -> tuple[dict[str, str], list[str]]:
+    """Split off a leading `---` block of `key: value` lines (title, source, published, url).
+
+    Saved Markdown often carries such a block; without it a .md seed could not
+    say which outlet published it or when.
+    """
+    if not lines or lines[0].strip() != "---":
+        return {}, lines
+    for end in range(1, len(lines)):
+        if lines[end].strip() == "---":
+            break
+    else:
+        raise SeedError(f"{path}: front matter opened with '---' but never closed")
+    fields: dict[str, str] = {}
+    for line in lines[1:end]:
+        key, sep, value = line.partition(":")
+        key = key.strip().lower()
+        if sep and key in _FRONT_MATTER_KEYS:
+            value = value.strip()
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+                value = value[1:-1]
+            fields[key] = value
+    return fields, lines[end + 1 :]
+
+
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+_MD_PREFIX = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+(?!\s))")
 
 
 def _strip_markdown(line: str) -> str:
-    stripped = line.lstrip("#>*- ").replace("**", "").replace("__", "")
-    return stripped if line.strip() else ""
+    """One line of Markdown as the words a reader sees: no markers, links kept as their text."""
+    line = _MD_PREFIX.sub("", line)
+    line = _MD_IMAGE.sub("", line)
+    line = _MD_LINK.sub(r"\1", line)
+    return _MD_EMPHASIS.sub(r"\2", line).strip()
+
+
+def _from_markdown(path: Path, text: str) -> Article:
+    fields, lines = _front_matter(path, text.splitlines())
+    title = fields.get("title") or None
+    for i, line in enumerate(lines):
+        if line.startswith("# "):
+            title = title or line[2:].strip()
+            del lines[i]
+            break
+    body = "\n".join(_strip_markdown(line) for line in lines).strip()
+    return Article(
+        title=title,
+        body=body,
+        url=fields.get("url") or None,
+        published=_parse_published(fields.get("published"), path),
+        source=fields.get("source") or path.name,
+        path=str(path),
+    )
 
 
 def _parse_published(value: object, path: Path) -> datetime | None:
@@ -123,11 +176,70 @@ def _from_json(path: Path, text: str) -> Article:
     )
 
 
+def _html_meta(markup: str) -> dict[str, str]:
+    """The outlet, link and date a saved page declares about itself, where it does."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(markup[:MAX_SEED_BYTES])
+    found: dict[str, str] = {}
+    wanted = {
+        "og:site_name": "source",
+        "application-name": "source",
+        "og:url": "url",
+        "article:published_time": "published",
+        "date": "published",
+        "pubdate": "published",
+    }
+    for node in tree.css("meta"):
+        key = (node.attributes.get("property") or node.attributes.get("name") or "").lower()
+        value = (node.attributes.get("content") or "").strip()
+        if key in wanted and value and wanted[key] not in found:
+            found[wanted[key]] = value
+    canonical = tree.css_first('link[rel="canonical"]')
+    if canonical is not None and (canonical.attributes.get("href") or "").strip():
+        found["url"] = (canonical.attributes.get("href") or "").strip()
+    if "published" not in found:
+        stamp = tree.css_first("time[datetime]")
+        if stamp is not None and (stamp.attributes.get("datetime") or "").strip():
+            found["published"] = (stamp.attributes.get("datetime") or "").strip()
+    return found
+
+
+# Parts of a saved page that sit inside the article but are not its story.
+_PAGE_FURNITURE = (
+    "figure, figcaption, aside, [class*=caption], [class*=byline], [class*=newsletter],"
+    " [class*=promo], [class*=share-], [class*=related-]"
+)
+
+
+def _without_furniture(markup: str) -> str:
+    """The page without photo captions, bylines and sign-up boxes, which repeat or mislead."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(markup[:MAX_SEED_BYTES])
+    for node in tree.css(_PAGE_FURNITURE):
+        node.decompose()
+    return tree.html or ""
+
+
 def _from_html(path: Path, text: str) -> Article:
+    title = html_title(text)
+    body = html_to_text(_without_furniture(text), main_only=True)
+    first, _, rest = body.partition("\n\n")
+    if title and " ".join(first.split()) == title:
+        body = rest  # the headline is the title, not the first paragraph
+    meta = _html_meta(text)
+    url = meta.get("url")
+    try:
+        published = _parse_published(meta.get("published"), path)
+    except SeedError:
+        published = None  # a page's odd date format is not a reason to refuse its text
     return Article(
-        title=html_title(text),
-        body=html_to_text(text, main_only=True),
-        source=path.name,
+        title=title,
+        body=body,
+        url=url if is_web_link(url) else None,
+        published=published,
+        source=meta.get("source") or path.name,
         path=str(path),
     )
 
@@ -142,8 +254,10 @@ def load_seed(path: Path) -> Article:
         article = _from_json(path, text)
     elif suffix in (".html", ".htm"):
         article = _from_html(path, text)
+    elif suffix == ".md":
+        article = _from_markdown(path, text)
     else:
-        article = _from_plain(path, text, markdown=suffix == ".md")
+        article = _from_plain(path, text)
     if not article.body.strip():
         raise SeedError(f"{path}: no article text found")
     return article

@@ -44,6 +44,9 @@ class AnalysisSettings:
     """How articles are summarised."""
 
     summary_sentences: int = 3
+    # "briefing" (position, centrality, headline and shape blended), or sumy's "lexrank" /
+    # "textrank" alone, or "lead" (the first sentences); see briefing.analysis.summary.
+    summary_method: str = "briefing"
 
 
 @dataclass(frozen=True)

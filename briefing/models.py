@@ -155,3 +155,5 @@ class FeedStatus:
     last_attempt: datetime | None = None
     next_due: datetime | None = None
     full_text: bool = False
+    failures: int = 0  # fetches failed in a row since the last success
+    kind: str = "feed"  # "feed" (a URL or a local feed file) or "seeds" (saved articles)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from functools import cached_property
 
 __all__ = ["Document", "Sentence"]
 
@@ -35,8 +36,12 @@ class Document:
         """Index of the sentence holding character `offset` (the nearest one before it)."""
         if not self.sentences:
             return 0
-        starts = [s.start for s in self.sentences]
-        return max(0, bisect.bisect_right(starts, offset) - 1)
+        return max(0, bisect.bisect_right(self._starts, offset) - 1)
+
+    @cached_property
+    def _starts(self) -> list[int]:
+        # Built once: quotes and figures look up a sentence for every match.
+        return [s.start for s in self.sentences]
 
     @property
     def paragraphs(self) -> list[str]:

@@ -2,20 +2,25 @@
 
 sumy's own English tokenizer needs NLTK data that cannot be downloaded here,
 so this module is the tokenizer: `OfflineTokenizer` has the interface sumy
-expects (`language`, `to_sentences`, `to_words`).
+expects (`language`, `to_sentences`, `to_words`). Nothing here scores or
+chooses sentences; that is `summary`'s job.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
+from collections.abc import Iterator
 
 from briefing.analysis.document import Document, Sentence
+from briefing.safety import plain
 
 __all__ = ["OfflineTokenizer", "clean_text", "make_document", "split_sentences", "words"]
 
-# Quotation marks and dashes are normalised so later stages see one form.
-_QUOTE_MAP = str.maketrans(
+# Typographic quotation marks, odd spaces and hyphens become one plain form,
+# so the quote and money finders need to know only one spelling.
+_CHARACTER_MAP = str.maketrans(
     {
         "\u201c": '"',
         "\u201d": '"',
@@ -29,113 +34,303 @@ _QUOTE_MAP = str.maketrans(
         "\u201a": "'",
         "\u201b": "'",
         "\u2032": "'",
+        "\u2039": "'",
+        "\u203a": "'",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2026": "...",
         "\u00a0": " ",
+        "\u2007": " ",
         "\u2009": " ",
         "\u202f": " ",
         "\u200b": "",
+        "\u00ad": "",
         "\ufeff": "",
     }
 )
 
-# Lines a page adds around an article: they are never part of the story.
+_LINE_BREAKS = re.compile("\r\n|[\r\x85\u2028\u2029]")
+
+# Whole lines a page adds around an article: they are never part of the story.
 _BOILERPLATE = re.compile(
     r"""^\W*(
-        (looking\s+for\s+more\b.*\bsubscribe\b.*)
-      | (subscribe\b.*\b(newsletter|updates|here|now|today)\b.*)
-      | (sign\s+up\b.*\b(newsletter|email|updates|alerts)\b.*)
-      | (.*\b(our|daily|free|weekly)\s+newsletters?\b.*\b(sign\s+up|subscribe|here|inbox)\b.*)
-      | (share\s+(this|on)\b.*)
+        (looking\s+for\s+more\b.*\b(subscribe|sign\s+up|newsletters?)\b.*)
+      | ((subscribe|sign\s+up)\b.*\b(newsletters?|updates|here|now|today|emails?|alerts)\b.*)
+      | (.*\b(our|daily|free|weekly|morning|evening)\s+newsletters?\b
+            .*\b(sign\s+up|subscribe|here|inbox)\b.*)
+      | (get\s+(the\s+)?(latest|best)\b.*\b(newsletter|inbox|email)\b.*)
+      | (share\s+(this|on|via)\b.*)
       | ((follow|like)\s+us\s+on\b.*)
-      | (click\s+here\b.*)
-      | (read\s+more\s*:.*)
-      | (related\s*:\s*.*)
-      | (advertisement)
-      | (\(?(photo|image|picture)\s*(credit)?\s*:.*)
+      | ((click|tap)\s+here\b.*)
+      | ((read|see)\s+more\s*:.*)
+      | (related\s*(articles?|stories|content)?\s*:.*)
+      | (most\s+(read|popular|viewed))
+      | (advertisement|sponsored(\s+content)?|copy\s+link|scroll\s+down\s+for\s+videos?)
+      | ((image|media|video|photo)\s+(caption|source|copyright)\b.*)
+      | (\(?(photo|image|picture|pictured)\s*(credit)?\s*:.*)
     )\W*$""",
     re.IGNORECASE | re.VERBOSE,
 )
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# The same announcements glued to the front of a real sentence by the page.
+_LEADING_BOILERPLATE = re.compile(
+    r"^(scroll\s+down\s+for\s+videos?|advertisement)\s*[.:-]?\s+(?=\S)", re.IGNORECASE
+)
+
+# Lines longer than this are never boilerplate: real sentences can mention newsletters.
+_BOILERPLATE_MAX_WORDS = 40
+# A caption shorter than this is too generic to be called a copy of a sentence.
+_CAPTION_MIN_WORDS = 4
+# A caption's opening words found in more paragraphs than this are a stock phrase.
+_CAPTION_MAX_HOLDERS = 20
+# A paragraph this long printed twice is a copy; shorter ones ("Yes.") may recur honestly.
+_REPEAT_MIN_WORDS = 6
+_SENTENCE_END = (".", "!", "?", '"', "'", ":", ";", ")")
+
+
+def _normalise_characters(body: str) -> str:
+    """One spelling for quotes and spaces, one kind of line break, no terminal controls.
+
+    Whole escape sequences go (not just their ESC byte), so "\x1b[1mDoe" reads "Doe".
+    """
+    text = unicodedata.normalize("NFC", body).translate(_CHARACTER_MAP)
+    text = _LINE_BREAKS.sub("\n", text)
+    return plain(text, limit=len(text) + 1)
+
+
+def _blocks(text: str) -> list[list[str]]:
+    """Runs of non-blank lines, whitespace collapsed, a line repeated at once kept once."""
+    blocks: list[list[str]] = [[]]
+    previous = None
+    for raw in text.split("\n"):
+        line = " ".join(raw.split())
+        if not line:
+            if blocks[-1]:
+                blocks.append([])
+            continue
+        key = _key(line)
+        if key and key == previous:
+            continue  # a photo caption the page printed twice
+        previous = key
+        blocks[-1].append(line)
+    return [block for block in blocks if block]
+
+
+def _is_hard_wrapped(blocks: list[list[str]]) -> bool:
+    """True when the source broke its paragraphs into lines of a fixed width.
+
+    Then a single newline is only a line break and the blank line marks the
+    paragraph; otherwise every line is its own paragraph. Wrapped lines are
+    close to the width and mostly stop in mid-sentence.
+    """
+    inner = [line for block in blocks for line in block[:-1]]
+    if not inner:
+        return False
+    width = max(len(line) for block in blocks for line in block)
+    if not 40 <= width <= 100:
+        return False
+    full = sum(1 for line in inner if len(line) >= 0.6 * width)
+    open_ended = sum(1 for line in inner if not line.endswith(_SENTENCE_END))
+    return full >= 0.8 * len(inner) and open_ended >= 0.5 * len(inner)
+
+
+def _raw_paragraphs(text: str) -> Iterator[str]:
+    """Paragraphs of the source, each on one line with single spaces."""
+    blocks = _blocks(text)
+    if _is_hard_wrapped(blocks):
+        yield from (" ".join(block) for block in blocks)
+    else:
+        yield from (line for block in blocks for line in block)
+
+
+def _key(line: str) -> str:
+    """A line reduced to its lower-case words, to compare copies of it."""
+    return " ".join(re.findall(r"\w+", line.casefold()))
+
+
+def _is_boilerplate(line: str) -> bool:
+    return len(line.split()) <= _BOILERPLATE_MAX_WORDS and bool(_BOILERPLATE.match(line))
+
+
+def _caption_copies(lines: list[str], keys: list[str]) -> set[int]:
+    """Lines with no final punctuation whose words appear inside another paragraph.
+
+    Pages repeat a sentence of the story under a photo; the copy has lost its
+    full stop, and keeping it would put the same words twice in the summary.
+    Other paragraphs are found through the caption's first words, so the
+    check stays linear however long the text.
+    """
+    candidates = [
+        i
+        for i, (line, key) in enumerate(zip(lines, keys, strict=True))
+        if not line.endswith(_SENTENCE_END) and key.count(" ") + 1 >= _CAPTION_MIN_WORDS
+    ]
+    if not candidates:
+        return set()
+    wanted = {" ".join(keys[i].split()[:_CAPTION_MIN_WORDS]) for i in candidates}
+    holders: dict[str, list[int]] = {}
+    for index, key in enumerate(keys):
+        tokens = key.split()
+        for n in range(len(tokens) - _CAPTION_MIN_WORDS + 1):
+            gram = " ".join(tokens[n : n + _CAPTION_MIN_WORDS])
+            if gram not in wanted:
+                continue
+            found = holders.setdefault(gram, [])
+            if len(found) <= _CAPTION_MAX_HOLDERS and index not in found:
+                found.append(index)
+    copies = set()
+    for i in candidates:
+        padded = f" {keys[i]} "
+        gram = " ".join(keys[i].split()[:_CAPTION_MIN_WORDS])
+        if any(j != i and padded in f" {keys[j]} " for j in holders.get(gram, ())):
+            copies.add(i)
+    return copies
 
 
 def clean_text(body: str) -> str:
     """Return the body as plain paragraphs separated by one blank line.
 
-    Consecutive duplicated lines (a photo caption the page repeats) are kept
-    once, newsletter/share lines are dropped, quotation marks and whitespace
-    are normalised. A line is a paragraph unless the source wrapped it.
+    Duplicated lines (a photo caption or the opening paragraph the page
+    repeats) are kept once, captions that copy a sentence found elsewhere are dropped,
+    newsletter/share lines are dropped, quotation marks and whitespace are
+    normalised. A line is a paragraph unless the source hard-wrapped it.
     """
-    text = unicodedata.normalize("NFC", body).translate(_QUOTE_MAP)
-    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    paragraphs: list[str] = []
-    previous = None
-    for raw in text.split("\n"):
-        line = " ".join(raw.split())
-        if not line:
+    kept: list[str] = []
+    seen: set[str] = set()
+    for raw in _raw_paragraphs(_normalise_characters(body)):
+        line = _LEADING_BOILERPLATE.sub("", raw)
+        key = _key(line)
+        if not key or key in seen or _is_boilerplate(line):
             continue
-        key = line.casefold().rstrip(".")
-        if key == previous:
-            continue
-        previous = key
-        if _BOILERPLATE.match(line):
-            continue
-        paragraphs.append(line)
+        if len(key.split()) >= _REPEAT_MIN_WORDS:
+            seen.add(key)  # pages repeat the opening paragraph or a caption further down
+        kept.append(line)
+    keys = [_key(line) for line in kept]
+    copies = _caption_copies(kept, keys)
+    paragraphs = [line for i, line in enumerate(kept) if i not in copies]
     return "\n\n".join(paragraphs)
 
 
-# Words whose trailing full stop does not end a sentence.
-_ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof sr jr st mt ft gen col lt sgt capt cmdr adm gov sen rep rev hon pres
-    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
-    inc ltd co corp bros plc llc dept univ assn ave blvd rd est approx vs etc al no nos vol fig
-    e.g i.e a.m p.m u.s u.k u.n e.u u.s.a d.c""".split()
+def _word_set(spaced: str) -> frozenset[str]:
+    return frozenset(spaced.split())
+
+
+# Titles that always precede a name: their full stop never ends a sentence.
+_TITLES = _word_set(
+    """mr mrs ms messrs dr prof gen lt col maj capt cmdr adm sgt cpl pte gov sen rep rev
+    hon pres supt insp det cllr fr st mt ft"""
+)
+# Abbreviations that never end a sentence in news text.
+_NEVER_FINAL = _word_set("e.g i.e cf vs viz approx ca")
+# Abbreviations followed by a number ("No. 10", "Jan. 5", "Fig. 2").
+_BEFORE_NUMBER = _word_set(
+    """no nos vol vols fig figs pp p art sec ch para jan feb mar apr jun jul aug sep sept oct
+    nov dec"""
+)
+# Abbreviations that may or may not end the sentence ("Apple Inc. said" / "Apple Inc. The").
+_AMBIGUOUS = _word_set("inc ltd corp co plc llc bros jr sr etc al esq dept")
+# Words that begin a new sentence after an ambiguous abbreviation.
+_SENTENCE_STARTERS = _word_set(
+    """the a an it its he his she her they their them we our i you this that these those there
+    but and so yet however meanwhile then now after before when while as in on at by for from
+    if although though since some many most one two three officials police"""
 )
 
-_BOUNDARY = re.compile(r"""[.!?]+['")\]]*(?=\s+|$)""")
+_CANDIDATE = re.compile(r"""[.!?]+['")\]]*(?=\s|$)""")
+_STRAY_CLOSING_QUOTE = re.compile(r"""\s+(["'])[.,!?]*(?=\s|$)""")
+_OPENING_SINGLE = re.compile(r"""(?:^|(?<=[\s(\[-]))'(?=\w)""")
+_CLOSING_SINGLE = re.compile(r"""(?<=[\w.,!?])'(?=[\s.,;:!?)\]]|$)""")
+_FOLLOWING = re.compile(r"\s*(\S)")
+_NEXT_WORD = re.compile(r"""\s*[\"'(\[]*([^\W\d_][\w'-]*)""")
 
 
-def _ends_sentence(text: str, end: int) -> bool:
-    """Decide whether the punctuation run ending at `end` closes a sentence."""
-    match = re.search(r"(\S+)$", text[:end])
-    token = match.group(1) if match else ""
-    bare = token.rstrip("'\")]").rstrip(".!?").lstrip("('\"[").lower()
-    if token.rstrip("'\")]").endswith(("!", "?")):
-        pass
-    elif bare in _ABBREVIATIONS or re.fullmatch(r"(?:[a-z]\.)+[a-z]", bare):
-        # "U.S." ends a sentence only when a capitalised word would not follow anyway;
-        # a lower-case next word or a number means the sentence goes on.
-        following = text[end:].lstrip()[:1]
-        if bare in {"u.s", "u.k", "u.n", "e.u", "d.c", "u.s.a", "etc"} and following.isupper():
-            return _next_word(text, end) in {"the", "a", "an", "it", "he", "she", "they", "but", "we"}
-        return False
-    elif re.fullmatch(r"[a-z]", bare):
-        return False  # an initial: "George W. Bush"
-    following = text[end:].lstrip()
-    if not following:
+class _QuoteMarks:
+    """Where a paragraph's quotation marks are, to tell at any offset whether one is open."""
+
+    def __init__(self, paragraph: str) -> None:
+        self._double = [i for i, ch in enumerate(paragraph) if ch == '"']
+        self._opening = [m.start() for m in _OPENING_SINGLE.finditer(paragraph)]
+        self._closing = [m.start() for m in _CLOSING_SINGLE.finditer(paragraph)]
+
+    def open_at(self, end: int, quote: str) -> bool:
+        if quote == '"':
+            return bisect.bisect_left(self._double, end) % 2 == 1
+        opened = bisect.bisect_left(self._opening, end)
+        return opened > bisect.bisect_left(self._closing, end)
+
+
+def _ends_sentence(text: str, start: int, end: int) -> bool:
+    """Decide whether the punctuation `text[start:end]` closes a sentence."""
+    following = _FOLLOWING.match(text, end)
+    if following is None:
         return True
-    first = following[0]
+    first = following.group(1)
+    if first.islower() or first in ",;:)]":
+        return False  # '"Stop!" she said' and '5 p.m. on Friday' go on
+    token_start = text.rfind(" ", 0, start) + 1
+    word = text[token_start:start].lstrip("\"'([").lower()
+    if "." not in text[start:end] or "!" in text[start:end] or "?" in text[start:end]:
+        return True
+    next_word = _NEXT_WORD.match(text, end)
+    starts_sentence = next_word is not None and next_word.group(1).lower() in _SENTENCE_STARTERS
+    if word in _TITLES or word in _NEVER_FINAL:
+        return False
+    if word in _BEFORE_NUMBER:
+        return not first.isdigit()
+    if word in _AMBIGUOUS or re.fullmatch(r"[a-z](?:\.[a-z])+", word):
+        return starts_sentence  # "U.S. officials" goes on, "the U.S. The" ends
+    if len(word) == 1 and word.isalpha():
+        return starts_sentence  # an initial: "George W. Bush"
     return first.isupper() or first.isdigit() or first in "\"'(["
 
 
-def _next_word(text: str, end: int) -> str:
-    match = re.match(r"\s*[\"'(]*([A-Za-z]+)", text[end:])
-    return match.group(1).lower() if match else ""
-
-
 def split_sentences(paragraph: str) -> list[tuple[int, int]]:
-    """Split one paragraph into sentences, returned as (start, end) offsets."""
+    """Split one paragraph into sentences, returned as (start, end) offsets.
+
+    Spans never include surrounding whitespace, and together they cover every
+    non-space character of the paragraph. A piece with no letters or digits
+    (a stray quotation mark or full stop) joins its neighbour.
+    """
     spans: list[tuple[int, int]] = []
-    start = 0
-    for match in _BOUNDARY.finditer(paragraph):
+    start = len(paragraph) - len(paragraph.lstrip())
+    last = len(paragraph.rstrip())
+    marks: _QuoteMarks | None = None
+    for match in _CANDIDATE.finditer(paragraph):
         end = match.end()
-        if _ends_sentence(paragraph, end):
-            spans.append((start, end))
-            start = end
-            while start < len(paragraph) and paragraph[start].isspace():
-                start += 1
-    if start < len(paragraph) and paragraph[start:].strip():
-        spans.append((start, len(paragraph.rstrip())))
-    return spans
+        if end <= start or not _ends_sentence(paragraph, match.start(), end):
+            continue
+        stray = _STRAY_CLOSING_QUOTE.match(paragraph, end)
+        if stray and stray.end() < last:
+            marks = marks or _QuoteMarks(paragraph)
+            if not marks.open_at(end, stray.group(1)):
+                stray = None
+        if stray:
+            end = stray.end()  # 'was done. " Then' closes the quotation before "Then"
+        spans.append((start, end))
+        start = end
+        while start < len(paragraph) and paragraph[start].isspace():
+            start += 1
+    rest = paragraph[start:].rstrip()
+    if rest:
+        spans.append((start, start + len(rest)))
+    return _join_bare_punctuation(paragraph, spans)
+
+
+def _join_bare_punctuation(paragraph: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    joined: list[tuple[int, int]] = []
+    carry: int | None = None  # start of punctuation waiting for the next sentence
+    for start, end in spans:
+        if not any(ch.isalnum() for ch in paragraph[start:end]):
+            if joined:
+                joined[-1] = (joined[-1][0], end)
+            elif carry is None:
+                carry = start
+            continue
+        joined.append((start if carry is None else carry, end))
+        carry = None
+    if carry is not None:
+        joined.append((carry, spans[-1][1]))
+    return joined
 
 
 def make_document(title: str | None, body: str) -> Document:
@@ -164,7 +359,8 @@ class OfflineTokenizer:
     language = "english"
 
     def to_sentences(self, paragraph: str) -> tuple[str, ...]:
-        return tuple(paragraph[a:b] for a, b in split_sentences(" ".join(paragraph.split())))
+        flat = " ".join(paragraph.split())
+        return tuple(flat[a:b] for a, b in split_sentences(flat))
 
     def to_words(self, sentence: str) -> tuple[str, ...]:
         return tuple(words(sentence))

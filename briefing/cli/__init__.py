@@ -17,7 +17,17 @@ from briefing.errors import BriefingError
 __all__ = ["main"]
 
 # Modules under briefing.cli that each register one or more subcommands.
-COMMAND_MODULES = ("analyse",)
+COMMAND_MODULES = (
+    "analyse",
+    "check_feed",
+    "feeds",
+    "listing",
+    "search",
+    "vacuum",
+    "refresh",
+    "digest",
+    "related",
+)
 
 
 def _app_parser() -> argparse.ArgumentParser:

@@ -6,9 +6,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from briefing.models import Analysis, Article
+
+if TYPE_CHECKING:
+    from briefing.analysis.related import CollectionStory
 
 __all__ = ["analysis_record", "register"]
 
@@ -24,6 +27,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--sentences", type=int, default=None, metavar="N",
                         help="summary length in sentences (default: from the config, 3)")
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
+    parser.add_argument(
+        "--related",
+        action="store_true",
+        help="treat the articles as one collection: add the related ones and a story key to each",
+    )
     parser.set_defaults(run=run)
 
 
@@ -97,16 +105,37 @@ def run(args: argparse.Namespace) -> int:
         print("briefing analyse: --sentences must be at least 1", file=sys.stderr)
         return 2
     status = 0
+    loaded: list[tuple[str, Article]] = []
     for raw in args.paths:
         try:
-            article = load_seed(Path(raw))
+            loaded.append((raw, load_seed(Path(raw))))
         except SeedError as exc:
             print(f"briefing analyse: {exc}", file=sys.stderr)
             status = 2
-            continue
+    stories: dict[str, CollectionStory] = {}
+    if args.related:
+        from briefing.analysis.related import group_collection
+
+        stories = group_collection(loaded)
+    for raw, article in loaded:
         analysis = analyse(article, sentences)
         if args.json:
-            print(json.dumps(analysis_record(article, analysis, raw), ensure_ascii=False))
+            record = analysis_record(article, analysis, raw)
+            if raw in stories:
+                record["related"] = list(stories[raw].related)
+                record["story"] = stories[raw].story
+            print(json.dumps(record, ensure_ascii=False))
         else:
-            print(_report(article, analysis, raw) + "\n")
+            report = _report(article, analysis, raw)
+            if raw in stories:
+                report += "\n" + _related_report(stories[raw])
+            print(report + "\n")
     return status
+
+
+def _related_report(story: CollectionStory) -> str:
+    from briefing.safety import plain
+
+    lines = [f"  story: {plain(story.story)}", f"  related ({len(story.related)}):"]
+    lines += [f"    - {plain(path)}" for path in story.related]
+    return "\n".join(lines)

@@ -6,31 +6,123 @@ broken markup, scripts and entities are handled the way browsers do.
 
 from __future__ import annotations
 
+import re
+
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
 
 __all__ = ["html_title", "html_to_text"]
 
 _BLOCK = {
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
-    "pre", "section", "article", "header", "footer", "figure", "figcaption", "table", "tr",
-    "dd", "dt", "hr", "main", "aside",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "figure",
+    "figcaption",
+    "table",
+    "tr",
+    "dd",
+    "dt",
+    "hr",
+    "main",
+    "aside",
 }
 _DROP = "script, style, noscript, template, iframe, object, embed, svg, form, nav, button, head"
 MAX_HTML = 5_000_000
+MAX_DEPTH = 200
+_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)[^>]*?(/?)>")
+# Void elements and those the parser closes implicitly never deepen the tree.
+_NOT_NESTING = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+    "p",
+    "li",
+    "dt",
+    "dd",
+    "tr",
+    "td",
+    "th",
+    "option",
+}
 
 
-def _walk(node: Node, out: list[str]) -> None:
-    for child in node.iter(include_text=True):
+def _walk(root: Node, out: list[str]) -> None:
+    """Append the text under `root`, a newline around each block; iterative, so depth is free."""
+    stack = [root.iter(include_text=True)]
+    closers = [""]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            out.append(closers.pop())
+            continue
         tag = child.tag
         if tag == "-text":
             out.append(child.text(deep=False) or "")
-        elif tag in _BLOCK:
+            continue
+        block = tag in _BLOCK
+        if block:
             out.append("\n")
-            _walk(child, out)
-            out.append("\n")
+        stack.append(child.iter(include_text=True))
+        closers.append("\n" if block else "")
+
+
+def _flatten_deep(markup: str, limit: int = MAX_DEPTH) -> str:
+    """`markup` with tags nested deeper than `limit` removed (their text stays).
+
+    The HTML tree builder slows down sharply on very deep nesting, which a
+    hostile feed can supply cheaply; real articles never nest this deep.
+    """
+    if markup.count("<") < limit:
+        return markup
+    depth = 0
+    pieces: list[str] = []
+    last = 0
+    changed = False
+    for match in _TAG.finditer(markup):
+        closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
+        if name in _NOT_NESTING or self_closing:
+            continue
+        if closing:
+            depth = max(0, depth - 1)
+            deep = depth >= limit
         else:
-            _walk(child, out)
+            deep = depth >= limit
+            depth += 1
+        if deep:
+            pieces.append(markup[last : match.start()])
+            last = match.end()
+            changed = True
+    if not changed:
+        return markup
+    pieces.append(markup[last:])
+    return "".join(pieces)
 
 
 def html_to_text(markup: str, *, main_only: bool = False) -> str:
@@ -38,7 +130,7 @@ def html_to_text(markup: str, *, main_only: bool = False) -> str:
 
     With `main_only`, prefer the page's <article> or <main> element (a saved page).
     """
-    tree = HTMLParser(markup[:MAX_HTML])
+    tree = HTMLParser(_flatten_deep(markup[:MAX_HTML]))
     for node in tree.css(_DROP):
         node.decompose()
     root: Node | None = None

@@ -1,0 +1,826 @@
+"""Benchmark: a year of news from 300 feeds (10,000 and 100,000 articles), still instant.
+
+Run by hand:  python bench/scale.py [--sizes 10000,100000] [--quick]
+
+For each size a synthetic store is built in a temporary directory, then the
+figures a reader feels are measured and set against their budgets:
+
+- start-up to the first painted story list (headless Textual `run_test`, in a
+  fresh process), as a ratio to the start-up of the same app on an empty store;
+- opening a story with its three panes when its analysis is cached;
+- full-text search; the related stories of one article;
+- ingest and analyse throughput (save through the store, related indexing,
+  analysis and caching), articles per second on one core;
+- peak memory (max RSS) of the app process after start-up, opening stories,
+  jumping to the end of the list and searching.
+
+Synthetic articles: 300 outlets; stories of 1 to 12 reports spread over a
+year, each with its own people, places, organisations, quotes and sums of
+money; bodies of 150 to 2,000 words (median about 550) drawn from a
+Zipf-weighted vocabulary, so the text, the search index and the related index
+look like news. Nothing here is imported by the application or the tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+FEEDS = 300
+YEAR_END = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
+STARTUP_RATIO_BUDGET = 1.5
+OPEN_BUDGET_MS = 50.0
+SEARCH_BUDGET_MS = 100.0
+RELATED_BUDGET_MS = 50.0
+INGEST_BUDGET_PER_S = 100.0
+MEMORY_BUDGET_MB = 250.0
+
+_SYLLABLES = [
+    "ba",
+    "be",
+    "bi",
+    "bo",
+    "bu",
+    "da",
+    "de",
+    "di",
+    "do",
+    "du",
+    "ka",
+    "ke",
+    "ki",
+    "ko",
+    "ku",
+    "la",
+    "le",
+    "li",
+    "lo",
+    "lu",
+    "ma",
+    "me",
+    "mi",
+    "mo",
+    "mu",
+    "na",
+    "ne",
+    "ni",
+    "no",
+    "nu",
+    "ra",
+    "re",
+    "ri",
+    "ro",
+    "ru",
+    "sa",
+    "se",
+    "si",
+    "so",
+    "su",
+    "ta",
+    "te",
+    "ti",
+    "to",
+    "tu",
+    "va",
+    "ve",
+    "vi",
+    "vo",
+    "an",
+    "en",
+    "in",
+    "on",
+    "ar",
+    "er",
+    "or",
+    "el",
+    "al",
+]
+_COMMON = [
+    "the",
+    "of",
+    "and",
+    "to",
+    "in",
+    "a",
+    "is",
+    "that",
+    "for",
+    "on",
+    "was",
+    "with",
+    "as",
+    "by",
+    "it",
+    "at",
+    "from",
+    "his",
+    "her",
+    "be",
+    "has",
+    "have",
+    "are",
+    "not",
+    "this",
+    "but",
+    "had",
+    "were",
+    "been",
+    "an",
+    "which",
+    "their",
+    "will",
+    "would",
+    "more",
+    "its",
+    "after",
+    "about",
+    "also",
+    "new",
+    "than",
+    "who",
+    "over",
+    "could",
+    "into",
+    "two",
+    "some",
+    "last",
+    "when",
+    "year",
+    "said",
+    "people",
+    "government",
+    "minister",
+    "plan",
+    "budget",
+    "report",
+    "state",
+    "public",
+    "money",
+    "council",
+    "week",
+    "month",
+    "policy",
+    "officials",
+    "spending",
+]
+_KINDS = [
+    "Herald",
+    "Times",
+    "Post",
+    "Wire",
+    "Ledger",
+    "Gazette",
+    "Courier",
+    "Chronicle",
+    "Review",
+    "Bulletin",
+    "Monitor",
+    "Desk",
+    "Journal",
+    "Observer",
+    "Tribune",
+    "Record",
+    "Dispatch",
+    "Standard",
+    "Mail",
+    "Express",
+]
+_ROLES = (
+    "finance minister",
+    "chief executive",
+    "spokesperson",
+    "economist",
+    "head of policy",
+    "opposition leader",
+    "mayor",
+    "union leader",
+    "chair",
+    "director",
+)
+_CURRENCIES = (("£", "GBP"), ("$", "USD"), ("€", "EUR"))
+
+
+@dataclass(frozen=True)
+class SyntheticArticle:
+    """One generated report; `story` is the generator's own grouping."""
+
+    title: str
+    body: str
+    feed: int
+    published: datetime
+    story: int
+    guid: str
+
+
+class Corpus:
+    """Deterministic news-like text: a vocabulary, filler sentences and stories."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        words: set[str] = set()
+        while len(words) < 30_000:
+            words.add("".join(self.rng.choice(_SYLLABLES) for _ in range(self.rng.randint(2, 4))))
+        self.vocabulary = sorted(words)
+        self.rng.shuffle(self.vocabulary)
+        ranks = [1.0 / (rank + 1) ** 1.05 for rank in range(len(self.vocabulary))]
+        self.cumulative = [0.0] * len(ranks)
+        total = 0.0
+        for i, weight in enumerate(ranks):
+            total += weight
+            self.cumulative[i] = total
+        self.filler = [self._sentence() for _ in range(40_000)]
+        outlets: set[str] = set()
+        while len(outlets) < FEEDS:
+            place = self._word(3).title()
+            outlets.add(f"{place} {self.rng.choice(_KINDS)}")
+        self.outlets = sorted(outlets)
+
+    def _word(self, syllables: int) -> str:
+        return "".join(self.rng.choice(_SYLLABLES) for _ in range(syllables))
+
+    def _words(self, count: int) -> list[str]:
+        rng = self.rng
+        picked = rng.choices(self.vocabulary, cum_weights=self.cumulative, k=count)
+        for i in range(0, count, 3):
+            picked[i] = rng.choice(_COMMON)
+        return picked
+
+    def _sentence(self) -> str:
+        words = self._words(self.rng.randint(12, 28))
+        return " ".join(words).capitalize() + "."
+
+    def stories(self, count: int) -> Iterator[SyntheticArticle]:
+        """`count` articles in arrival order (by publication time within each story)."""
+        rng = self.rng
+        made = 0
+        story = 0
+        days = 365
+        while made < count:
+            size = min(rng.choice((1, 1, 1, 1, 2, 2, 3, 3, 4, 5, 7, 12)), count - made)
+            people = [f"{self._word(2).title()} {self._word(3).title()}" for _ in range(3)]
+            places = [self._word(3).title() for _ in range(2)]
+            organisation = f"{self._word(3).title()} {rng.choice(('Council', 'Bank', 'Ministry'))}"
+            topic = rng.sample(self.vocabulary[300:6000], 10)
+            symbol, _ = rng.choice(_CURRENCIES)
+            sums = [f"{symbol}{rng.randint(2, 950)}{rng.choice(('m', 'bn'))}" for _ in range(3)]
+            when = YEAR_END - timedelta(days=rng.uniform(0, days))
+            outlets = rng.sample(range(FEEDS), size)
+            for report, feed in enumerate(outlets):
+                published = when + timedelta(hours=rng.uniform(0, 60) if report else 0)
+                yield self._article(
+                    story, report, feed, published, people, places, organisation, topic, sums
+                )
+            made += size
+            story += 1
+
+    def _article(
+        self,
+        story: int,
+        report: int,
+        feed: int,
+        published: datetime,
+        people: list[str],
+        places: list[str],
+        organisation: str,
+        topic: list[str],
+        sums: list[str],
+    ) -> SyntheticArticle:
+        rng = self.rng
+        words = int(min(2000, max(150, rng.lognormvariate(math.log(550), 0.5))))
+        person, role = rng.choice(people), rng.choice(_ROLES)
+        place = places[0]
+        lead = (
+            f"{organisation} in {place} agreed a {rng.choice(topic)} {rng.choice(topic)} plan "
+            f"worth {sums[0]} on {published:%A}, {person} said."
+        )
+        specific = [
+            lead,
+            f'"The {rng.choice(topic)} cannot wait," said {person}, the {role} of {organisation}.',
+            f"The package includes {sums[1]} for {rng.choice(topic)} and {sums[2]} over five "
+            f"years in {places[1]}.",
+            f"{rng.choice(people)} told reporters in {place} that the {rng.choice(topic)} "
+            f"{rng.choice(topic)} would be reviewed.",
+            f'"We will {rng.choice(topic)} the {rng.choice(topic)} first," '
+            f"{rng.choice(people)} said.",
+        ]
+        sentences = [specific[0]]
+        size = len(lead.split())
+        extra = specific[1:]
+        while size < words:
+            if extra and rng.random() < 0.2:
+                sentence = extra.pop(0)
+            else:
+                sentence = rng.choice(self.filler)
+                if rng.random() < 0.3:
+                    sentence = sentence[:-1] + f" {rng.choice(topic)} {rng.choice(topic)}."
+            sentences.append(sentence)
+            size += sentence.count(" ") + 1
+        sentences.extend(extra)
+        paragraphs = []
+        index = 0
+        while index < len(sentences):
+            step = rng.randint(1, 3)
+            paragraphs.append(" ".join(sentences[index : index + step]))
+            index += step
+        title = (
+            f"{place} {rng.choice(topic)} {rng.choice(topic)}: {person.split()[1]} backs "
+            f"{sums[0]} {rng.choice(topic)} plan"
+        )
+        return SyntheticArticle(
+            title=title,
+            body="\n\n".join(paragraphs),
+            feed=feed,
+            published=published,
+            story=story,
+            guid=f"urn:bench:{story}:{report}",
+        )
+
+
+# -- building a store ------------------------------------------------------------------------
+
+
+def _features(
+    item: tuple[str, str, datetime],
+) -> tuple[list[tuple[str, float]], str, str, bytes, int | None]:
+    """Related-story features of one article, in a form cheap to send between processes."""
+    from briefing.analysis.related import extract_features
+    from briefing.store import related as stored
+
+    title, body, published = item
+    found = extract_features(title, body, published)
+    return (
+        list(found.terms.items()),
+        json.dumps(sorted(found.names)),
+        json.dumps(sorted(found.figures)),
+        stored._pack_ints(found.sketch),
+        found.day,
+    )
+
+
+def _to_article(item: SyntheticArticle, outlets: Sequence[str]) -> object:
+    from briefing.models import Article
+
+    return Article(
+        title=item.title,
+        body=item.body,
+        url=f"https://news{item.feed}.example/" + item.guid.split(":", 2)[2].replace(":", "-"),
+        published=item.published,
+        source=outlets[item.feed],
+        guid=item.guid,
+    )
+
+
+def build_store(path: Path, size: int, corpus: Corpus, workers: int) -> dict[str, float]:
+    """A store of `size` articles from 300 feeds, its search and related indexes complete.
+
+    The store has no batch path that skips per-article related indexing (every
+    save runs `briefing.store.related.index_hook`, tens of milliseconds per
+    article), so articles are saved with the store's own `save_entries` query in
+    one transaction per batch, without the hook, and the related tables are
+    then filled in bulk with the features, postings and vectors the indexer
+    would write, grouped as the generator grouped the stories.
+    """
+    import multiprocessing
+
+    from briefing.analysis.related import idf, signature, vector_norm
+    from briefing.store import Store
+    from briefing.store import articles as article_queries
+    from briefing.store import related as stored
+
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    items = list(corpus.stories(size))
+    timings["generate_s"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    store = Store.open(path)
+    feeds = [
+        store.add_feed(f"https://news{i}.example/feed.xml", name).id
+        for i, name in enumerate(corpus.outlets)
+    ]
+    ids: list[int] = []
+    now = datetime.now(UTC)
+    batch = 2000
+    for start in range(0, len(items), batch):
+        chunk = items[start : start + batch]
+        with store.transaction() as conn:
+            for item in chunk:
+                saved = article_queries.save_entries(
+                    conn, feeds[item.feed], [_to_article(item, corpus.outlets)], now
+                )
+                ids.extend(saved.ids)
+    timings["articles_s"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    terms: dict[str, int] = {}
+    df: dict[int, int] = {}
+    vectors: list[dict[int, float]] = []
+    rest: list[tuple[str, str, bytes, int | None]] = []
+    work = [(item.title, item.body, item.published) for item in items]
+    context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+    with context.Pool(max(1, workers)) as pool:
+        for pairs, names, figures, sketch, day in pool.imap(_features, work, chunksize=200):
+            vector: dict[int, float] = {}
+            for term, weight in pairs:
+                term_id = terms.setdefault(term, len(terms) + 1)
+                vector[term_id] = weight
+                df[term_id] = df.get(term_id, 0) + 1
+            vectors.append(vector)
+            rest.append((names, figures, sketch, day))
+    documents = len(items)
+    weights = {term_id: idf(count, documents) for term_id, count in df.items()}
+    first_of_story: dict[int, int] = {}
+    with store.transaction() as conn:
+        conn.executemany(
+            "INSERT INTO related_terms (id, term, df) VALUES (?, ?, ?)",
+            ((term_id, term, df[term_id]) for term, term_id in terms.items()),
+        )
+        for article_id, item, vector, (names, figures, sketch, day) in zip(
+            ids, items, vectors, rest, strict=True
+        ):
+            story = first_of_story.setdefault(item.story, article_id)
+            filed = signature(vector, df, documents)  # type: ignore[arg-type]
+            conn.execute(
+                "INSERT INTO related_docs (article_id, story, day, norm, terms, signature, "
+                "sketch, names, figures, duplicate_of) VALUES (?,?,?,?,?,?,?,?,?,NULL)",
+                (
+                    article_id,
+                    story,
+                    day,
+                    vector_norm(vector, weights),
+                    stored._pack_terms(vector),
+                    stored._pack_ints(filed),  # type: ignore[arg-type]
+                    sketch,
+                    names,
+                    figures,
+                ),
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO related_postings (term_id, article_id) VALUES (?, ?)",
+                [(term_id, article_id) for term_id in filed],
+            )
+        conn.execute(
+            "INSERT INTO related_meta (name, value) VALUES ('documents', ?) "
+            "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+            (documents,),
+        )
+    timings["related_s"] = time.perf_counter() - started
+    vectors.clear()
+    started = time.perf_counter()
+    store.close()  # runs PRAGMA optimize, as every reader session does when it quits
+    timings["close_s"] = time.perf_counter() - started
+    return timings
+
+
+# -- the app, measured in a fresh process ----------------------------------------------------
+
+
+async def _app_session(database: Path, opens: int, full: bool) -> dict[str, float]:
+    """Start the reader headless on `database`; time the first list, story opening, search."""
+    started = time.perf_counter()
+    from briefing.config import Settings
+    from briefing.tui.app import BriefingApp
+    from briefing.tui.library import Library, ListQuery
+    from briefing.tui.screens.main import MainScreen
+
+    imported = time.perf_counter()
+    app = BriefingApp(Library(database), settings=Settings(), seed_paths=[], offline=True)
+    figures: dict[str, float] = {"import_s": imported - started}
+    async with app.run_test(size=(120, 40)) as pilot:
+
+        def main() -> MainScreen | None:
+            screen = app.screen
+            return screen if isinstance(screen, MainScreen) else None
+
+        def listed() -> bool:
+            screen = main()
+            if screen is None:
+                return False
+            stories = screen.stories
+            if stories.total:
+                return stories.row_at(0) is not None
+            return stories.empty_text == "No stories in this view."
+
+        while not listed():
+            await asyncio.sleep(0.001)
+        await pilot.pause()
+        figures["first_list_s"] = time.perf_counter() - started
+        figures["first_list_wall"] = time.time()
+        screen = main()
+        assert screen is not None
+        figures["rows"] = float(screen.stories.total)
+        if not full or not screen.stories.total:
+            return figures
+
+        # Let the start-up worker (first story, warming the first stories) finish first.
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        timings = []
+        for _ in range(opens):
+            began = time.perf_counter()
+            await pilot.press("j")
+            while True:
+                current = screen.stories.current
+                reading = screen.reading
+                if current is not None and reading is not None and reading.article.id == current.id:
+                    break
+                await asyncio.sleep(0.0005)
+            await pilot.pause()
+            timings.append((time.perf_counter() - began) * 1000)
+        figures["open_median_ms"] = statistics.median(timings)
+        figures["open_max_ms"] = max(timings)
+
+        began = time.perf_counter()
+        await pilot.press("G")
+        last = screen.stories.total - 1
+        while screen.stories.row_at(last) is None:
+            await asyncio.sleep(0.001)
+        await pilot.pause()
+        figures["jump_to_end_ms"] = (time.perf_counter() - began) * 1000
+
+        began = time.perf_counter()
+        screen.set_query(ListQuery(search="government plan"))
+        while not (screen.query_state.search and screen.stories.row_at(0) is not None):
+            await asyncio.sleep(0.001)
+        await pilot.pause()
+        figures["search_in_app_ms"] = (time.perf_counter() - began) * 1000
+        await app.workers.wait_for_complete()
+    figures["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return figures
+
+
+def run_child(database: Path, opens: int, full: bool) -> None:
+    figures = asyncio.run(_app_session(database, opens, full))
+    print(json.dumps(figures))
+
+
+def app_figures(database: Path, *, opens: int = 0, full: bool = False) -> dict[str, float]:
+    """Run `_app_session` in a new interpreter and return its figures plus launch-to-list time."""
+    command = [sys.executable, __file__, "--child", str(database), "--opens", str(opens)]
+    if full:
+        command.append("--full")
+    launched = time.time()
+    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
+    if done.returncode != 0:
+        raise RuntimeError(f"the app run failed:\n{done.stderr[-3000:]}")
+    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    figures["launch_to_list_s"] = figures["first_list_wall"] - launched
+    return figures
+
+
+# -- the store, measured in this process -----------------------------------------------------
+
+SEARCHES = ("government plan", "budget", "minister said", "spend*", "{name}", "{rare}")
+
+
+def _ms(action: object, repeat: int) -> list[float]:
+    timings = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        action()  # type: ignore[operator]
+        timings.append((time.perf_counter() - began) * 1000)
+    return timings
+
+
+def cache_first_stories(database: Path, count: int) -> None:
+    """Analyse the first stories of the list and cache them, as the reader's warming does."""
+    from briefing.analysis.pipeline import analyse
+    from briefing.store import Store
+
+    with Store.open(database) as store:
+        for row in store.list_articles("all", limit=count):
+            article = store.article(row.id)
+            assert article is not None
+            if store.cached_analysis(article.content_hash) is None:
+                store.save_analysis(article.content_hash, analyse(article, 3))
+
+
+def store_figures(database: Path, corpus: Corpus, samples: int, ingest: int) -> dict[str, float]:
+    """Search, related, opening (the data path) and ingest timings on an open store."""
+    from briefing.analysis.pipeline import analyse
+    from briefing.analysis.text import make_document
+    from briefing.store import Store
+
+    figures: dict[str, float] = {}
+    rng = random.Random(11)
+    with Store.open(database) as store:
+        total = store.count_articles("all")
+        sample_ids = [
+            row.id for row in store.list_articles("all", limit=samples, offset=total // 3)
+        ]
+        some = store.article(sample_ids[0])
+        assert some is not None
+        name = (some.title or "").split(":")[0]
+        words = [w for w in some.body.split() if w.isalpha() and len(w) > 7]
+        worst = 0.0
+        for query in SEARCHES:
+            text = query.format(name=name, rare=rng.choice(words) if words else "zzz")
+            store.search(text, 200)  # first run warms the page cache
+            median = statistics.median(_ms(lambda t=text: store.search(t, 200), 5))
+            figures[f"search {text!r} ms"] = median
+            worst = max(worst, median)
+        figures["search_worst_median_ms"] = worst
+
+        related = [_ms(lambda i=i: store.related(i, 10), 1)[0] for i in sample_ids]
+        figures["related_median_ms"] = statistics.median(related)
+        figures["related_max_ms"] = max(related)
+
+        for article_id in sample_ids[:3]:
+            article = store.article(article_id)
+            assert article is not None
+            store.save_analysis(article.content_hash, analyse(article, 3))
+
+        def open_story(article_id: int) -> None:
+            article = store.article(article_id)
+            assert article is not None
+            assert store.cached_analysis(article.content_hash) is not None
+            make_document(article.title, article.body)
+            store.related(article_id, 8)
+
+        opening = [_ms(lambda i=i: open_story(i), 1)[0] for i in sample_ids[:3] * 3]
+        figures["open_data_median_ms"] = statistics.median(opening)
+
+        fresh = [_to_article(item, corpus.outlets) for item in corpus.stories(ingest)]
+        feeds = {feed.title: feed.id for feed in store.feeds()}
+        save_s = analyse_s = 0.0
+        for article in fresh:
+            began = time.perf_counter()
+            store.save_entries(feeds[article.source], [article])  # type: ignore[attr-defined]
+            middle = time.perf_counter()
+            result = analyse(article, 3)  # type: ignore[arg-type]
+            store.save_analysis(article.content_hash, result)  # type: ignore[attr-defined]
+            ended = time.perf_counter()
+            save_s += middle - began
+            analyse_s += ended - middle
+        figures["ingest_save_ms_each"] = save_s / len(fresh) * 1000
+        figures["ingest_analyse_ms_each"] = analyse_s / len(fresh) * 1000
+        figures["ingest_per_s"] = len(fresh) / (save_s + analyse_s)
+    return figures
+
+
+def profile_ingest(database: Path, corpus: Corpus, count: int) -> None:
+    """Print where ingest time goes (save with related indexing, then analysis)."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    store_figures(database, corpus, samples=10, ingest=count)
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+
+
+# -- the report ------------------------------------------------------------------------------
+
+
+def _row(label: str, value: str, budget: str = "", verdict: str = "") -> None:
+    print(f"  {label:<46} {value:>12} {budget:>10} {verdict:>6}", flush=True)
+
+
+def measure(size: int, directory: Path, args: argparse.Namespace) -> dict[str, float]:
+    corpus = Corpus(args.seed)
+    database = directory / f"store-{size}.db"
+    for old in directory.glob(f"store-{size}.db*"):
+        old.unlink()  # a store kept by an earlier --keep run
+    print(f"\n== {size:,} articles, {FEEDS} feeds, a year of dates ==", flush=True)
+    build = build_store(database, size, corpus, args.workers)
+    for name, value in build.items():
+        _row(f"build: {name.removesuffix('_s')}", f"{value:.1f} s")
+    _row("database size", f"{database.stat().st_size / 1e6:.0f} MB")
+    opens = 5 if args.quick else 15
+    cache_first_stories(database, opens + 2)
+    runs = 1 if args.quick else 3
+    empty = directory / "empty.db"
+    empty_runs = [app_figures(empty) for _ in range(runs)]
+    full_runs = [app_figures(database) for _ in range(runs)]
+    session = app_figures(database, opens=opens, full=True)
+    empty_launch = statistics.median(r["launch_to_list_s"] for r in empty_runs)
+    full_launch = statistics.median(r["launch_to_list_s"] for r in full_runs)
+    empty_app = statistics.median(r["first_list_s"] for r in empty_runs)
+    full_app = statistics.median(r["first_list_s"] for r in full_runs)
+    ratio = full_launch / empty_launch
+    results = {
+        "startup_ratio": ratio,
+        "open_ms": session["open_median_ms"],
+        "related_ms": 0.0,
+        "max_rss_mb": session["max_rss_mb"],
+    }
+    _row("start-up, empty store: launch to list", f"{empty_launch * 1000:.0f} ms")
+    _row("  of which in the app (after Python starts)", f"{empty_app * 1000:.0f} ms")
+    _row(f"start-up, {size:,}: launch to list", f"{full_launch * 1000:.0f} ms")
+    _row("  of which in the app (after Python starts)", f"{full_app * 1000:.0f} ms")
+    _row(
+        "start-up ratio (launch to list)",
+        f"{ratio:.2f}x",
+        f"{STARTUP_RATIO_BUDGET}x",
+        _verdict(ratio <= STARTUP_RATIO_BUDGET),
+    )
+    _row(
+        "open a story + panes in the reader (median)",
+        f"{session['open_median_ms']:.1f} ms",
+        f"{OPEN_BUDGET_MS:.0f} ms",
+        _verdict(session["open_median_ms"] <= OPEN_BUDGET_MS),
+    )
+    _row("  slowest", f"{session['open_max_ms']:.1f} ms")
+    _row("jump to the end of the list (G)", f"{session['jump_to_end_ms']:.1f} ms")
+    _row("search in the reader (list shown)", f"{session['search_in_app_ms']:.1f} ms")
+    _row(
+        "peak memory of the app (max RSS)",
+        f"{session['max_rss_mb']:.0f} MB",
+        f"{MEMORY_BUDGET_MB:.0f} MB",
+        _verdict(session["max_rss_mb"] <= MEMORY_BUDGET_MB),
+    )
+    samples = 10 if args.quick else 30
+    ingest = 20 if args.quick else 100
+    store = store_figures(database, corpus, samples, ingest)
+    for key, value in store.items():
+        if key.startswith("search '"):
+            _row(key.removesuffix(" ms"), f"{value:.1f} ms")
+    _row(
+        "full-text search, worst query (median of 5)",
+        f"{store['search_worst_median_ms']:.1f} ms",
+        f"{SEARCH_BUDGET_MS:.0f} ms",
+        _verdict(store["search_worst_median_ms"] <= SEARCH_BUDGET_MS),
+    )
+    _row(
+        "related stories of one article (median)",
+        f"{store['related_median_ms']:.1f} ms",
+        f"{RELATED_BUDGET_MS:.0f} ms",
+        _verdict(store["related_median_ms"] <= RELATED_BUDGET_MS),
+    )
+    _row("  slowest", f"{store['related_max_ms']:.1f} ms")
+    _row("open a story, data path only (median)", f"{store['open_data_median_ms']:.1f} ms")
+    _row("ingest: save + related indexing, each", f"{store['ingest_save_ms_each']:.1f} ms")
+    _row("ingest: analysis + caching, each", f"{store['ingest_analyse_ms_each']:.1f} ms")
+    _row(
+        "ingest and analyse throughput",
+        f"{store['ingest_per_s']:.1f}/s",
+        f"{INGEST_BUDGET_PER_S:.0f}/s",
+        _verdict(store["ingest_per_s"] >= INGEST_BUDGET_PER_S),
+    )
+    results.update(
+        search_ms=store["search_worst_median_ms"],
+        related_ms=store["related_median_ms"],
+        ingest_per_s=store["ingest_per_s"],
+    )
+    if args.profile:
+        profile_ingest(database, Corpus(args.seed + 1), 20)
+    if not args.keep:
+        database.unlink()
+    return results
+
+
+def _verdict(ok: bool) -> str:
+    return "ok" if ok else "MISS"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--sizes", default=None, help="comma-separated store sizes (10000,100000)")
+    parser.add_argument("--quick", action="store_true", help="fewer runs; 10,000 unless --sizes")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workers", type=int, default=2, help="processes computing features")
+    parser.add_argument("--profile", action="store_true", help="profile ingest at each size")
+    parser.add_argument("--keep", type=Path, metavar="DIR", help="build in DIR and keep the stores")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--opens", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--full", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child is not None:
+        run_child(args.child, args.opens, args.full)
+        return 0
+    default = "10000" if args.quick else "10000,100000"
+    sizes = [int(s.replace("_", "")) for s in (args.sizes or default).split(",") if s.strip()]
+    print(f"bench/scale.py --sizes {','.join(map(str, sizes))}{' --quick' if args.quick else ''}")
+    summary = []
+    with tempfile.TemporaryDirectory(prefix="briefing-scale-") as tmp:
+        directory = Path(tmp)
+        if args.keep:
+            directory = args.keep
+            directory.mkdir(parents=True, exist_ok=True)
+        for size in sizes:
+            r = measure(size, directory, args)
+            summary.append(
+                f"{size:,}: start-up {r['startup_ratio']:.2f}x, open {r['open_ms']:.0f} ms, "
+                f"search {r['search_ms']:.0f} ms, related {r['related_ms']:.0f} ms, "
+                f"ingest {r['ingest_per_s']:.0f}/s, RSS {r['max_rss_mb']:.0f} MB"
+            )
+    print("\nSUMMARY " + " | ".join(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

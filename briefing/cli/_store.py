@@ -1,0 +1,91 @@
+"""Helpers shared by the commands that work on the article database.
+
+Opening the store the same way everywhere (config, notices, locked database),
+reading dates from the command line and printing tables of untrusted text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from briefing.config import Settings
+    from briefing.store import Store
+
+__all__ = ["format_time", "open_store", "parse_since", "settings", "table"]
+
+_RELATIVE = re.compile(r"^\s*(\d+)\s*([hdw])\s*$", re.I)
+
+
+def settings(args: argparse.Namespace) -> Settings:
+    """The settings named by --config / $BRIEFING_CONFIG; ConfigError propagates (exit 2)."""
+    from briefing.config import load_settings
+
+    return load_settings(getattr(args, "config", None))
+
+
+def open_store(*, read_only: bool = False) -> Store:
+    """Open the store, telling the user on stderr if a damaged file was moved aside."""
+    from briefing.store import Store
+
+    store = Store.open(read_only=read_only)
+    if store.notice:
+        print(f"briefing: {store.notice}", file=sys.stderr)
+    return store
+
+
+def open_store_for_reading() -> Store:
+    """A writer if possible, else read-only (another Briefing writes, or the disk is read-only)."""
+    from briefing.errors import StoreError, StoreLockedError
+
+    try:
+        return open_store()
+    except StoreLockedError:
+        return open_store(read_only=True)
+    except StoreError as exc:
+        try:
+            store = open_store(read_only=True)
+        except StoreError:
+            raise exc from None
+        print(f"briefing: {exc}; reading it read-only", file=sys.stderr)
+        return store
+
+
+def parse_since(text: str) -> datetime:
+    """An ISO date or time (UTC unless it says otherwise), or a relative age: 12h, 3d, 2w."""
+    relative = _RELATIVE.match(text)
+    if relative:
+        count, unit = int(relative.group(1)), relative.group(2).lower()
+        hours = {"h": 1, "d": 24, "w": 24 * 7}[unit] * count
+        return datetime.now(UTC) - timedelta(hours=hours)
+    try:
+        when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"not a date: {text!r} (use 2026-01-31, 2026-01-31T08:00, or 12h / 3d / 2w)"
+        ) from exc
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def format_time(when: datetime | None) -> str:
+    if when is None:
+        return "-".ljust(16)
+    return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int]) -> str:
+    """Aligned columns of text already made safe by `plain`; cells cut to each column's width."""
+
+    def cell(text: str, width: int) -> str:
+        return text if len(text) <= width else text[: max(1, width - 1)] + "\u2026"
+
+    cut = [[cell(value, width) for value, width in zip(row, widths, strict=True)] for row in rows]
+    sizes = [max([len(header), *(len(row[i]) for row in cut)]) for i, header in enumerate(headers)]
+    lines = ["  ".join(h.ljust(sizes[i]) for i, h in enumerate(headers)).rstrip()]
+    lines += ["  ".join(v.ljust(sizes[i]) for i, v in enumerate(row)).rstrip() for row in cut]
+    return "\n".join(lines)

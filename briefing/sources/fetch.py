@@ -1,0 +1,487 @@
+"""Download feeds politely and defensively over one shared `httpx.AsyncClient`.
+
+`fetch_feed` gets one feed: conditional GET (ETag / Last-Modified), redirects
+followed by hand (loops, non-web schemes and permanent moves are reported), a
+streamed body capped in size after gzip/deflate decoding (bombs stop early),
+connect/read timeouts and an overall per-feed deadline. It never raises for
+network trouble: the `FetchResult` carries `error`. `fetch_all` runs many
+feeds with bounded concurrency (overall and per host), parses each body off
+the event loop (a process pool by default: feedparser is CPU-bound) and calls
+back as each feed lands, so one slow or broken feed never holds up the rest.
+This module knows nothing of the store; the caller persists results.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import email.utils
+import inspect
+import multiprocessing
+import os
+import re
+import time
+import zlib
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from briefing.config import NetworkSettings
+from briefing.sources.parse import ParsedFeed, parse_feed
+
+__all__ = [
+    "DEFAULT_INTERVAL",
+    "FeedOutcome",
+    "FeedRequest",
+    "FetchResult",
+    "FetchState",
+    "fetch_all",
+    "fetch_feed",
+    "make_client",
+    "next_due",
+]
+
+DEFAULT_INTERVAL = timedelta(hours=1)
+MIN_INTERVAL = timedelta(minutes=5)
+MAX_INTERVAL = timedelta(days=7)
+ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
+    "application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+)
+_REDIRECTS = (301, 302, 303, 307, 308)
+_PERMANENT = (301, 308)
+_MAX_AGE = re.compile(r"(?:^|,)\s*(s-maxage|max-age)\s*=\s*\"?(\d+)", re.I)
+_CHUNK = 65_536
+
+ParseMode = Literal["process", "thread", "inline"]
+
+
+@dataclass(frozen=True)
+class FetchState:
+    """What the store remembers between fetches of one feed, for a conditional GET."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """One fetch: the body (None for 304 or failure), where it came from, when to come back."""
+
+    url: str
+    final_url: str
+    status: int | None = None
+    body: bytes | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    permanent_redirect: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    retry_after: float | None = None
+    max_age: float | None = None
+    error: str | None = None
+    elapsed: float = 0.0
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def state(self) -> FetchState:
+        """The validators to send next time."""
+        return FetchState(self.etag, self.last_modified)
+
+
+@dataclass(frozen=True)
+class FeedRequest:
+    """A feed to fetch: its URL, the remembered validators and a key the caller recognises."""
+
+    url: str
+    state: FetchState = field(default_factory=FetchState)
+    key: object = None
+
+
+@dataclass(frozen=True)
+class FeedOutcome:
+    """A fetched feed and, when there was a body, its parse."""
+
+    request: FeedRequest
+    fetch: FetchResult
+    parsed: ParsedFeed | None
+    next_due: datetime
+
+    @property
+    def validators(self) -> FetchState:
+        """The ETag/Last-Modified to store: none after a failed parse, so it is fetched again."""
+        if self.parsed is not None and self.parsed.error:
+            return FetchState()
+        return self.fetch.state
+
+    @property
+    def error(self) -> str | None:
+        """Why this feed failed, or None."""
+        if self.fetch.error:
+            return self.fetch.error
+        if self.parsed is not None and self.parsed.error:
+            return self.parsed.error
+        return None
+
+
+def make_client(settings: NetworkSettings) -> httpx.AsyncClient:
+    """The one client a refresh shares: timeouts, connection limits and our User-Agent."""
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(
+            connect=settings.connect_timeout,
+            read=settings.read_timeout,
+            write=settings.read_timeout,
+            pool=settings.feed_deadline,
+        ),
+        limits=httpx.Limits(
+            max_connections=settings.concurrency,
+            max_keepalive_connections=settings.concurrency,
+        ),
+        headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+        follow_redirects=False,
+    )
+
+
+def _web_url(url: str) -> str | None:
+    """Why `url` cannot be fetched, or None when it is an http(s) address."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return f"not a valid address: {url[:200]!r}"
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"refusing a {parts.scheme or 'scheme-less'} address (only http and https)"
+    if not parts.hostname:
+        return "address has no host"
+    return None
+
+
+def _seconds(value: str | None, now: float) -> float | None:
+    """A Retry-After value (seconds or an HTTP date) as seconds from now."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, when.timestamp() - now)
+
+
+def _max_age(headers: httpx.Headers) -> float | None:
+    cache = headers.get("cache-control", "")
+    if "no-store" in cache.lower() or "no-cache" in cache.lower():
+        return 0.0
+    match = _MAX_AGE.search(cache)
+    return float(match.group(2)) if match else None
+
+
+class _Decoder:
+    """gzip/deflate decoding that refuses to grow past a byte limit."""
+
+    def __init__(self, encoding: str, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        encoding = encoding.strip().lower()
+        self._zlib: zlib._Decompress | None = None
+        self._deflate = encoding == "deflate"
+        if encoding in ("gzip", "x-gzip"):
+            self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding not in ("", "identity", "deflate"):
+            raise ValueError(f"unsupported Content-Encoding {encoding!r}")
+
+    def feed(self, chunk: bytes) -> bytes:
+        if self._deflate and self._zlib is None:
+            # "deflate" is zlib-wrapped by the spec but raw in practice; the first byte tells.
+            wbits = zlib.MAX_WBITS if chunk[:1] and (chunk[0] & 0x0F) == 8 else -zlib.MAX_WBITS
+            self._zlib = zlib.decompressobj(wbits)
+        if self._zlib is None:
+            out = chunk
+        else:
+            out = self._zlib.decompress(chunk, self.limit - self.size + 1)
+            if self._zlib.unconsumed_tail:
+                raise OverflowError
+        self.size += len(out)
+        if self.size > self.limit:
+            raise OverflowError
+        return out
+
+
+async def _read_body(response: httpx.Response, limit: int) -> bytes:
+    declared = response.headers.get("content-length", "")
+    if (
+        declared.isdigit()
+        and int(declared) > limit
+        and not response.headers.get("content-encoding")
+    ):
+        raise OverflowError
+    decoder = _Decoder(response.headers.get("content-encoding", ""), limit)
+    parts: list[bytes] = []
+    async for chunk in response.aiter_raw(_CHUNK):
+        parts.append(decoder.feed(chunk))
+    return b"".join(parts)
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, httpx.ConnectTimeout):
+        return "timed out connecting"
+    if isinstance(exc, httpx.ReadTimeout):
+        return "timed out waiting for data"
+    if isinstance(exc, httpx.PoolTimeout):
+        return "timed out waiting for a free connection"
+    if isinstance(exc, httpx.TimeoutException):
+        return "timed out"
+    if isinstance(exc, httpx.ConnectError):
+        text = str(exc) or type(exc).__name__
+        if "CERTIFICATE" in text.upper() or "SSL" in text.upper():
+            return f"TLS failure: {text}"
+        return f"cannot connect: {text}"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"server broke the HTTP protocol: {exc}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+async def fetch_feed(
+    client: httpx.AsyncClient,
+    url: str,
+    state: FetchState | None = None,
+    settings: NetworkSettings | None = None,
+    *,
+    accept: str = ACCEPT,
+) -> FetchResult:
+    """GET `url` conditionally; never raises for network or server trouble."""
+    settings = settings or NetworkSettings()
+    state = state or FetchState()
+    started = time.monotonic()
+    current = url
+    permanent = True
+    redirected = False
+    seen = {url}
+    headers = {"Accept": accept}
+    if state.etag:
+        headers["If-None-Match"] = state.etag
+    if state.last_modified:
+        headers["If-Modified-Since"] = state.last_modified
+
+    def done(**values: object) -> FetchResult:
+        moved = current if redirected and permanent and current != url else None
+        fields: dict[str, object] = {
+            "url": url,
+            "final_url": current,
+            "permanent_redirect": moved,
+            "elapsed": time.monotonic() - started,
+        }
+        fields.update(values)
+        return FetchResult(**fields)  # type: ignore[arg-type]
+
+    try:
+        async with asyncio.timeout(settings.feed_deadline):
+            for _hop in range(settings.max_redirects + 1):
+                problem = _web_url(current)
+                if problem:
+                    return done(error=problem)
+                request = client.build_request("GET", current, headers=headers)
+                try:
+                    response = await client.send(request, stream=True)
+                except httpx.InvalidURL as exc:
+                    # httpx checks a redirect's Location before handing the response back.
+                    return done(error=f"redirected to an address that cannot be fetched: {exc}")
+                try:
+                    status = response.status_code
+                    if status in _REDIRECTS and "location" in response.headers:
+                        target = urljoin(current, response.headers["location"].strip())
+                        if target in seen:
+                            return done(status=status, error=f"redirect loop back to {target}")
+                        seen.add(target)
+                        permanent = permanent and status in _PERMANENT
+                        redirected = True
+                        current = target
+                        continue
+                    simple = {k.lower(): v for k, v in response.headers.items()}
+                    common = {
+                        "status": status,
+                        "headers": simple,
+                        "etag": response.headers.get("etag") or state.etag,
+                        "last_modified": response.headers.get("last-modified")
+                        or state.last_modified,
+                        "max_age": _max_age(response.headers),
+                        "retry_after": _seconds(response.headers.get("retry-after"), time.time())
+                        if status in (429, 503)
+                        else None,
+                    }
+                    if status == 304:
+                        return done(**common)
+                    if status >= 400 or status < 200:
+                        reason = response.reason_phrase or "error"
+                        return done(**common, error=f"HTTP {status} {reason}".strip())
+                    try:
+                        body = await _read_body(response, settings.max_bytes)
+                    except OverflowError:
+                        return done(
+                            **common, error=f"body larger than {settings.max_bytes:,} bytes"
+                        )
+                    except (ValueError, zlib.error) as exc:
+                        return done(**common, error=f"cannot decode the body: {exc}")
+                    common["etag"] = response.headers.get("etag")
+                    common["last_modified"] = response.headers.get("last-modified")
+                    return done(**common, body=body)
+                finally:
+                    await response.aclose()
+            return done(error=f"more than {settings.max_redirects} redirects")
+    except TimeoutError:
+        return done(error=f"no complete answer within {settings.feed_deadline:g} s")
+    except httpx.InvalidURL as exc:
+        return done(error=f"not a valid address: {exc}")
+    except httpx.HTTPError as exc:
+        return done(error=_describe(exc))
+
+
+def next_due(
+    result: FetchResult,
+    ttl_minutes: int | None = None,
+    *,
+    interval: timedelta = DEFAULT_INTERVAL,
+    now: datetime | None = None,
+) -> datetime:
+    """When to fetch again: Retry-After first, then the longer of max-age and the RSS ttl."""
+    now = now or datetime.now(UTC)
+    if result.retry_after is not None:
+        wait = timedelta(seconds=result.retry_after)
+        return now + min(max(wait, MIN_INTERVAL), MAX_INTERVAL)
+    wait = interval
+    hints = []
+    if result.max_age is not None:
+        hints.append(timedelta(seconds=result.max_age))
+    if ttl_minutes is not None:
+        hints.append(timedelta(minutes=ttl_minutes))
+    if hints:
+        wait = max(max(hints), MIN_INTERVAL)
+    if result.error and result.status is not None and result.status >= 500:
+        wait = max(wait, interval)
+    return now + min(wait, MAX_INTERVAL)
+
+
+def _parse_job(body: bytes, url: str, headers: Mapping[str, str], limit: int) -> ParsedFeed:
+    return parse_feed(body, url, headers, max_bytes=limit)
+
+
+def _executor(mode: ParseMode, workers: int | None) -> concurrent.futures.Executor | None:
+    if mode == "inline":
+        return None
+    count = workers or max(1, min(4, os.cpu_count() or 1))
+    if mode == "thread":
+        return concurrent.futures.ThreadPoolExecutor(count, thread_name_prefix="feed-parse")
+    # forkserver: forking a process that runs threads (the TUI) can deadlock.
+    context = multiprocessing.get_context("forkserver")
+    return concurrent.futures.ProcessPoolExecutor(count, mp_context=context)
+
+
+OnResult = Callable[[FeedOutcome], Awaitable[None] | None]
+
+
+async def fetch_all(
+    feeds: Iterable[FeedRequest | tuple[str, FetchState]],
+    settings: NetworkSettings | None = None,
+    on_result: OnResult | None = None,
+    *,
+    client: httpx.AsyncClient | None = None,
+    parse: ParseMode = "process",
+    workers: int | None = None,
+    deadline: float | None = None,
+    interval: timedelta = DEFAULT_INTERVAL,
+) -> list[FeedOutcome]:
+    """Fetch and parse every feed concurrently, calling `on_result` as each one lands.
+
+    `deadline` (seconds) bounds the whole run: feeds still in flight then are
+    reported as failed. Results come back in the order they landed.
+    """
+    settings = settings or NetworkSettings()
+    requests = [f if isinstance(f, FeedRequest) else FeedRequest(f[0], f[1]) for f in feeds]
+    overall = asyncio.Semaphore(settings.concurrency)
+    hosts: dict[str, asyncio.Semaphore] = {}
+    outcomes: list[FeedOutcome] = []
+    own_client = client is None
+    http = client or make_client(settings)
+    executor = _executor(parse, workers)
+    loop = asyncio.get_running_loop()
+
+    async def parse_body(result: FetchResult) -> ParsedFeed | None:
+        if result.body is None:
+            return None
+        job = (result.body, result.final_url, result.headers, settings.max_bytes)
+        try:
+            if executor is None:
+                return _parse_job(*job)
+            return await loop.run_in_executor(executor, _parse_job, *job)
+        except concurrent.futures.BrokenExecutor as exc:
+            return ParsedFeed(result.final_url, None, error=f"parser crashed: {exc}")
+
+    delivered: set[int] = set()
+
+    async def deliver(outcome: FeedOutcome) -> None:
+        delivered.add(id(outcome.request))
+        outcomes.append(outcome)
+        if on_result is not None:
+            maybe = on_result(outcome)
+            if inspect.isawaitable(maybe):
+                await maybe
+
+    async def one(request: FeedRequest) -> None:
+        try:
+            host = (urlsplit(request.url).hostname or "").lower()
+        except ValueError:
+            host = ""
+        host_limit = hosts.setdefault(host, asyncio.Semaphore(settings.per_host))
+        async with host_limit, overall:
+            result = await fetch_feed(http, request.url, request.state, settings)
+        parsed = await parse_body(result)
+        ttl = parsed.ttl_minutes if parsed is not None else None
+        await deliver(
+            FeedOutcome(request, result, parsed, next_due(result, ttl, interval=interval))
+        )
+
+    tasks = {asyncio.create_task(one(request)): request for request in requests}
+    try:
+        if tasks:
+            _done, pending = await asyncio.wait(tasks, timeout=deadline)
+            for task in pending:
+                task.cancel()
+            if pending:
+                await asyncio.wait(pending)
+            for task, request in tasks.items():
+                if id(request) in delivered:
+                    if not task.cancelled() and task.exception() is not None:
+                        raise task.exception()  # type: ignore[misc]
+                    continue
+                if task in pending:
+                    result = FetchResult(
+                        request.url,
+                        request.url,
+                        error=f"refresh deadline of {deadline:g} s passed",
+                    )
+                    await deliver(FeedOutcome(request, result, None, next_due(result)))
+                elif not task.cancelled() and task.exception() is not None:
+                    error = task.exception()
+                    result = FetchResult(
+                        request.url, request.url, error=f"internal error: {error!r}"
+                    )
+                    await deliver(FeedOutcome(request, result, None, next_due(result)))
+    finally:
+        if own_client:
+            await http.aclose()
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
+    return outcomes

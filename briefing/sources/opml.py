@@ -1,0 +1,256 @@
+"""OPML subscription lists: read leniently, written strictly, folders kept both ways.
+
+Real OPML exports are often not well-formed XML (bare "&" in attributes, raw
+quotes inside attribute values, files cut short). `parse_opml` tries strict
+XML, then XML with bare ampersands escaped, then a tag-level scan, and says in
+`problems` which repair it needed; `error` is set only when nothing trustworthy
+could be read (no <body>, a truncated file), with whatever was salvaged still in
+`feeds`. A folder is an outline without `xmlUrl` that holds other outlines; its
+path ("News/World") is kept on every feed inside it. No I/O happens here.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterable
+from dataclasses import dataclass
+from xml.sax.saxutils import quoteattr
+
+from briefing.sources.charset import decode_document
+from briefing.sources.parse import _disarm_doctype, _rewrite_declaration
+
+__all__ = ["OpmlDocument", "OpmlFeed", "parse_opml", "write_opml"]
+
+MAX_OPML_BYTES = 20_000_000
+_BARE_AMPERSAND = re.compile(r"&(?!#\d+;|#x[0-9a-fA-F]+;|[A-Za-z][\w.-]*;)")
+_TAG = re.compile(r"<(/?)([A-Za-z][\w:.-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.S)
+_ATTRIBUTE = re.compile(r"([A-Za-z_][\w:.-]*)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_TITLE = re.compile(r"<title>(.*?)</title>", re.S | re.I)
+
+
+@dataclass(frozen=True)
+class OpmlFeed:
+    """One subscription: its feed URL, name, site and folder path (outermost first)."""
+
+    url: str
+    title: str | None = None
+    html_url: str | None = None
+    folder: tuple[str, ...] = ()
+
+    @property
+    def folder_path(self) -> str:
+        return "/".join(self.folder)
+
+
+@dataclass(frozen=True)
+class OpmlDocument:
+    """A read OPML file: its title, feeds and folders in document order."""
+
+    title: str | None
+    feeds: tuple[OpmlFeed, ...] = ()
+    folders: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class _Builder:
+    """Collects feeds and folders from a stream of outline open/close events."""
+
+    def __init__(self) -> None:
+        self.feeds: list[OpmlFeed] = []
+        self.folders: list[str] = []
+        self._stack: list[tuple[dict[str, str], bool]] = []  # (attributes, is_folder_so_far)
+        self._path: list[str] = []
+
+    def open(self, attributes: dict[str, str], empty: bool) -> None:
+        lowered = {key.lower(): value for key, value in attributes.items()}
+        url = (lowered.get("xmlurl") or "").strip()
+        if self._stack and not self._stack[-1][1]:
+            parent, _ = self._stack[-1]
+            if not (parent.get("xmlurl") or "").strip():
+                self._stack[-1] = (parent, True)
+                name = _name(parent)
+                self._path.append(name)
+                self.folders.append("/".join(self._path))
+        if url:
+            self.feeds.append(
+                OpmlFeed(
+                    url=url,
+                    title=_name(lowered) or None,
+                    html_url=(lowered.get("htmlurl") or "").strip() or None,
+                    folder=tuple(self._path),
+                )
+            )
+        if not empty:
+            self._stack.append((lowered, False))
+
+    def close(self) -> None:
+        if not self._stack:
+            return
+        _, was_folder = self._stack.pop()
+        if was_folder and self._path:
+            self._path.pop()
+
+
+def _name(attributes: dict[str, str]) -> str:
+    return " ".join((attributes.get("text") or attributes.get("title") or "").split())
+
+
+def _from_tree(root: ElementTree.Element) -> tuple[str | None, _Builder | None]:
+    title_node = root.find("head/title")
+    title = (
+        " ".join(title_node.text.split()) if title_node is not None and title_node.text else None
+    )
+    body = root.find("body")
+    if body is None:
+        return title, None
+    builder = _Builder()
+
+    def walk(element: ElementTree.Element) -> None:
+        for child in element:
+            if not isinstance(child.tag, str) or child.tag.lower() != "outline":
+                continue
+            children = [c for c in child if isinstance(c.tag, str) and c.tag.lower() == "outline"]
+            builder.open(dict(child.attrib), empty=not children)
+            if children:
+                walk(child)
+                builder.close()
+
+    walk(body)
+    return title, builder
+
+
+def _scan(text: str) -> tuple[str | None, _Builder | None, bool]:
+    """Tag-level reading for documents no XML parser accepts; says whether </opml> was seen."""
+    match = _TITLE.search(text, 0, 100_000)
+    title = " ".join(html.unescape(match.group(1)).split()) if match else None
+    builder: _Builder | None = None
+    closed = False
+    for tag in _TAG.finditer(text):
+        closing, name, rest = tag.group(1), tag.group(2).lower(), tag.group(3)
+        if name == "body" and not closing:
+            builder = builder or _Builder()
+        elif name == "opml" and closing:
+            closed = True
+        elif name == "outline" and builder is not None:
+            if closing:
+                builder.close()
+            else:
+                attributes = {
+                    m.group(1): html.unescape(m.group(2) if m.group(2) is not None else m.group(3))
+                    for m in _ATTRIBUTE.finditer(rest)
+                }
+                builder.open(attributes, empty=rest.rstrip().endswith("/"))
+    return title, builder, closed
+
+
+def parse_opml(data: bytes) -> OpmlDocument:
+    """Read an OPML file leniently; never raises for bad input."""
+    if len(data) > MAX_OPML_BYTES:
+        return OpmlDocument(None, error=f"file is larger than {MAX_OPML_BYTES:,} bytes")
+    if not data.strip():
+        return OpmlDocument(None, error="empty document")
+    decoded = decode_document(data)
+    problems = list(decoded.problems)
+    text = _disarm_doctype(_rewrite_declaration(decoded.text), problems)
+    error: str | None = None
+    builder: _Builder | None = None
+    title: str | None = None
+    root: ElementTree.Element | None = None
+    for attempt in ("strict", "ampersands"):
+        candidate = text if attempt == "strict" else _BARE_AMPERSAND.sub("&amp;", text)
+        try:
+            root = ElementTree.fromstring(candidate)
+        except ElementTree.ParseError as exc:
+            if attempt == "strict":
+                problems.append(f"not well-formed XML: {exc}")
+            continue
+        except RecursionError:
+            return OpmlDocument(None, problems=tuple(problems), error="outlines nested too deeply")
+        if attempt == "ampersands":
+            problems.append("escaped bare '&' characters to read it")
+        break
+    if root is not None:
+        if root.tag.lower() != "opml":
+            return OpmlDocument(
+                None, problems=tuple(problems), error=f"not OPML: the root element is <{root.tag}>"
+            )
+        title, builder = _from_tree(root)
+    else:
+        title, builder, closed = _scan(text)
+        problems.append("read tag by tag; some names may be damaged")
+        if not closed:
+            error = "file ends early (truncated?); the feeds before the cut were kept"
+    if builder is None:
+        return OpmlDocument(title, problems=tuple(problems), error="invalid OPML: no <body>")
+    return OpmlDocument(
+        title=title,
+        feeds=tuple(builder.feeds),
+        folders=tuple(builder.folders),
+        problems=tuple(problems),
+        error=error,
+    )
+
+
+def write_opml(feeds: Iterable[OpmlFeed], title: str = "Briefing subscriptions") -> str:
+    """OPML 2.0 text for `feeds`, nesting folder paths as outlines; only well-formed XML."""
+    tree: dict[str, object] = {}
+    order: list[OpmlFeed] = []
+    for feed in feeds:
+        order.append(feed)
+        node = tree
+        for part in feed.folder:
+            child = node.setdefault("\x00" + part, {})
+            assert isinstance(child, dict)
+            node = child
+        items = node.setdefault("\x01feeds", [])
+        assert isinstance(items, list)
+        items.append(feed)
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<opml version="2.0">',
+        "  <head>",
+        f"    <title>{_escape_text(title)}</title>",
+        "  </head>",
+        "  <body>",
+    ]
+    _write_node(tree, lines, 2)
+    lines += ["  </body>", "</opml>", ""]
+    return "\n".join(lines)
+
+
+def _write_node(node: dict[str, object], lines: list[str], depth: int) -> None:
+    indent = "  " * depth
+    for key, value in node.items():
+        if key == "\x01feeds":
+            assert isinstance(value, list)
+            for feed in value:
+                name = feed.title or feed.url
+                attributes = f'type="rss" text={_attr(name)} title={_attr(name)}'
+                attributes += f" xmlUrl={_attr(feed.url)}"
+                if feed.html_url:
+                    attributes += f" htmlUrl={_attr(feed.html_url)}"
+                lines.append(f"{indent}<outline {attributes}/>")
+        else:
+            assert isinstance(value, dict)
+            name = key[1:]
+            lines.append(f"{indent}<outline text={_attr(name)} title={_attr(name)}>")
+            _write_node(value, lines, depth + 1)
+            lines.append(f"{indent}</outline>")
+
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _attr(value: str) -> str:
+    return quoteattr(_XML_INVALID.sub("", value), {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+
+
+def _escape_text(value: str) -> str:
+    return html.escape(_XML_INVALID.sub("", value), quote=False)

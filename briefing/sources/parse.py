@@ -1,0 +1,575 @@
+"""Parse a downloaded feed (RSS, Atom, RDF or JSON Feed) into plain dataclasses.
+
+`parse_feed(data, url, headers)` is the one entry point: it sniffs the format,
+decodes the bytes (`charset`), disarms hostile XML (entity declarations,
+oversize or compressed payloads) and hands RSS/Atom/RDF to feedparser and JSON
+to `jsonfeed`. The result always comes back, with `error` set when the feed is
+unusable and `problems` listing everything else that looked wrong; nothing in
+here raises for bad input. It is CPU-bound: callers run it off the event loop.
+It does no network or file I/O and knows nothing of the store.
+"""
+
+from __future__ import annotations
+
+import calendar
+import html
+import io
+import re
+import time
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from briefing.models import Article, content_hash
+from briefing.sources.charset import decode_document
+
+__all__ = [
+    "FEED_KINDS",
+    "MAX_DOCUMENT_BYTES",
+    "EntryKeys",
+    "ParsedEntry",
+    "ParsedFeed",
+    "gunzip_capped",
+    "parse_feed",
+    "parse_timestamp",
+    "sniff_format",
+    "to_utc",
+]
+
+FEED_KINDS = ("rss", "atom", "rdf", "jsonfeed")
+MAX_DOCUMENT_BYTES = 10_000_000
+MAX_ENTRIES = 5_000
+MAX_TITLE = 1_000
+# Dates outside these years are typos or attacks, not publication times.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 9999
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml", "html", "xhtml")
+_DOCTYPE = re.compile(r"<!DOCTYPE", re.I)
+_FIRST_ELEMENT = re.compile(r"<([A-Za-z_][\w.:-]*)")
+# Only text shaped like a path or query is resolved: "Link to story" stays as written.
+_RELATIVE_REFERENCE = re.compile(r"^(?:[/?#.]|[^\s/?#]*[/.][^\s]*$)")
+_TWELVE_HOUR = re.compile(r"\b(\d{1,2}):(\d{2})(:\d{2})?\s*([AaPp])\.?[Mm]\b\.?")
+_YEARISH = re.compile(r"\d{4}|\d{1,2}\s+[A-Za-z]{3}[a-z]*\.?\s+\d{2}\b")
+_HUGE_YEAR = re.compile(r"(?:^|[^\d:.])[+-]?\d{5,}(?:-|\s|$)")
+_ENTITY_REF = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[A-Za-z][\w.-]*);")
+_VERSION_KIND = {
+    "rss090": "rdf",
+    "rss10": "rdf",
+    "atom01": "atom",
+    "atom02": "atom",
+    "atom03": "atom",
+    "atom10": "atom",
+    "atom": "atom",
+    "cdf": "rss",
+}
+# A document missing all of these at its end was cut off mid-way.
+_ROOT_CLOSERS = {"rss": ("</rss>", "</channel>"), "atom": ("</feed>",), "rdf": ("</rdf:rdf>",)}
+
+
+@dataclass(frozen=True)
+class EntryKeys:
+    """What identifies an entry across refreshes, strongest first.
+
+    The store matches an incoming entry to a stored one by `guid`, else by
+    `link`, else by `content`; a match with a different `content` is an update.
+    """
+
+    guid: str | None
+    link: str | None
+    content: str
+
+
+@dataclass(frozen=True)
+class ParsedEntry:
+    """One item of a feed, as plain text with absolute links and UTC times."""
+
+    guid: str | None
+    title: str | None
+    link: str | None
+    published: datetime | None
+    updated: datetime | None = None
+    body: str = ""
+    author: str | None = None
+
+    @property
+    def keys(self) -> EntryKeys:
+        return EntryKeys(self.guid, self.link, content_hash(self.title, self.body))
+
+    def to_article(self, source: str = "", feed_id: int | None = None) -> Article:
+        """This entry as the `Article` the analysis and the store work with."""
+        return Article(
+            title=self.title,
+            body=self.body,
+            url=self.link,
+            published=self.published,
+            source=source,
+            guid=self.guid,
+            feed_id=feed_id,
+        )
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    """A parsed feed: `error` is None when it is usable; `entries` is what was salvaged."""
+
+    url: str
+    kind: str | None
+    title: str | None = None
+    link: str | None = None
+    self_url: str | None = None
+    entries: tuple[ParsedEntry, ...] = ()
+    problems: tuple[str, ...] = ()
+    error: str | None = None
+    ttl_minutes: int | None = None
+    encoding: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def to_utc(value: datetime | None) -> datetime | None:
+    """`value` in UTC (naive means UTC), or None when outside sane years."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    try:
+        value = value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        return None
+    return value
+
+
+def _from_struct(parsed: time.struct_time | None) -> datetime | None:
+    if parsed is None:
+        return None
+    try:
+        seconds = calendar.timegm(parsed)
+        return to_utc(datetime.fromtimestamp(seconds, UTC))
+    except (OverflowError, ValueError, OSError, TypeError):
+        return None
+
+
+def parse_timestamp(text: str | None) -> datetime | None:
+    """A date in RFC 3339, RFC 822 or another common form, in UTC; None when unreadable."""
+    if not text or not isinstance(text, str):
+        return None
+    text = text.strip()[:100]
+    if _HUGE_YEAR.search(text):
+        return None
+    candidate = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
+    try:
+        return to_utc(datetime.fromisoformat(candidate))
+    except ValueError:
+        pass
+    from feedparser.datetimes import _parse_date
+
+    return _from_struct(_parse_date(text))
+
+
+def gunzip_capped(data: bytes, limit: int) -> bytes:
+    """Decompress gzip `data`, refusing to produce more than `limit` bytes (bombs)."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out = inflater.decompress(data, limit + 1)
+    if len(out) > limit:
+        raise ValueError(f"expands beyond {limit:,} bytes")
+    return out
+
+
+def sniff_format(data: bytes | str) -> str:
+    """'json', 'opml', 'html', 'xml' or 'empty', from the first meaningful characters."""
+    head = data[:4096].decode("utf-8", "replace") if isinstance(data, bytes) else data[:4096]
+    head = head.lstrip("\ufeff\x00 \t\r\n")
+    if not head.replace("\x00", ""):
+        return "empty"
+    if head.startswith(("{", "[")):
+        return "json"
+    body = _skip_prolog(head.replace("\x00", ""))
+    match = _FIRST_ELEMENT.match(body)
+    if match is None:
+        return "xml"
+    name = match.group(1).lower()
+    if name == "opml":
+        return "opml"
+    if name == "html":
+        return "html"
+    return "xml"
+
+
+def _skip_prolog(text: str) -> str:
+    """Text from the first element on, past declarations, comments and the DOCTYPE."""
+    position = 0
+    length = len(text)
+    while position < length:
+        while position < length and text[position] in " \t\r\n":
+            position += 1
+        if text.startswith("<?", position):
+            end = text.find("?>", position)
+        elif text.startswith("<!--", position):
+            end = text.find("-->", position)
+            end = end + 1 if end >= 0 else -1
+        elif text.startswith("<!", position):
+            end = _doctype_end(text, position)
+            end = end - 2 if end >= 0 else -1
+        else:
+            return text[position:]
+        if end < 0:
+            return ""
+        position = end + 2
+    return ""
+
+
+def _doctype_end(text: str, start: int) -> int:
+    """Index just past the DOCTYPE starting at `start` (its internal subset may hold '>')."""
+    depth = 0
+    quote = ""
+    position = start + 2
+    while position < len(text):
+        char = text[position]
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+        elif char == ">" and depth <= 0:
+            return position + 1
+        position += 1
+    return -1
+
+
+def _disarm_doctype(text: str, problems: list[str]) -> str:
+    """Drop the DOCTYPE so no entity declared in it can expand or fetch anything."""
+    match = _DOCTYPE.search(text, 0, 65_536)
+    if match is None:
+        return text
+    first = _FIRST_ELEMENT.search(text)
+    if first is not None and first.start() < match.start():
+        return text
+    end = _doctype_end(text, match.start())
+    if end < 0:
+        problems.append("unterminated DOCTYPE")
+        return text[: match.start()]
+    if "<!ENTITY" in text[match.start() : end].upper():
+        problems.append("entity declarations in the DOCTYPE were ignored")
+    return text[: match.start()] + text[end:]
+
+
+def _rewrite_declaration(text: str) -> str:
+    """The text with leading junk before `<?xml` removed and its encoding made utf-8."""
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if stripped.startswith("<?xml"):
+        end = stripped.find("?>")
+        if end > 0:
+            return '<?xml version="1.0" encoding="utf-8"?>' + stripped[end + 2 :]
+    return stripped
+
+
+def _plain(value: Any, kind: str | None = None) -> str | None:
+    """Text of a title or similar: markup removed when it is HTML, whitespace collapsed."""
+    if not isinstance(value, str):
+        return None
+    if kind in _HTML_TYPES or ("<" in value and ">" in value) or _ENTITY_REF.search(value):
+        if "<" in value:
+            from briefing.sources.htmltext import html_to_text
+
+            value = html_to_text(value)
+        else:
+            value = html.unescape(value)
+    value = " ".join(value.split())
+    return value[:MAX_TITLE] or None
+
+
+def _body_text(value: str, kind: str | None) -> str:
+    if not value:
+        return ""
+    if kind in _HTML_TYPES or ("<" in value and ">" in value):
+        from briefing.sources.htmltext import html_to_text
+
+        return html_to_text(value)
+    paragraphs = (" ".join(part.split()) for part in re.split(r"\n\s*\n", html.unescape(value)))
+    return "\n\n".join(part for part in paragraphs if part)
+
+
+def _absolute(link: str | None, base: str | None) -> str | None:
+    """`link` made absolute against `base`; unchanged when either cannot be used."""
+    if not link:
+        return None
+    link = link.strip()
+    if not link:
+        return None
+    try:
+        if urlsplit(link).scheme or not base or not _RELATIVE_REFERENCE.match(link):
+            return link
+        return urljoin(base, link)
+    except ValueError:
+        return link
+
+
+def _is_absolute_web(url: str | None) -> bool:
+    if not url:
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def _link_base(url: str, feed_link: str | None, self_url: str | None) -> str | None:
+    """What relative entry links resolve against: the site link, the self link, the URL read."""
+    document = url if _is_absolute_web(url) else None
+    self_absolute = _absolute(self_url, document)
+    site = _absolute(feed_link, self_absolute or document)
+    for candidate in (site, self_absolute, document):
+        if _is_absolute_web(candidate):
+            return candidate
+    return None
+
+
+def _feed_links(feed: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    site = feed.get("link") if isinstance(feed.get("link"), str) else None
+    self_url = None
+    for link in feed.get("links") or ():
+        if not isinstance(link, Mapping):
+            continue
+        if link.get("rel") == "self" and self_url is None:
+            self_url = link.get("href")
+        elif link.get("rel") == "alternate" and site is None:
+            site = link.get("href")
+    return site, self_url
+
+
+def _entry_link(entry: Mapping[str, Any], kind: str) -> str | None:
+    """The entry's page: its alternate link; a permalink guid only when it is a URL."""
+    links = [item for item in entry.get("links") or () if isinstance(item, Mapping)]
+    for item in links:
+        if item.get("rel", "alternate") == "alternate" and item.get("href"):
+            return str(item["href"])
+    for item in links:
+        if item.get("rel") not in ("self", "enclosure", "replies", "edit") and item.get("href"):
+            return str(item["href"])
+    link = entry.get("link")
+    if not isinstance(link, str) or not link:
+        return None
+    # feedparser copies an id into .link; an Atom id or a non-URL guid is not a page.
+    if link == entry.get("id") and (kind == "atom" or not _is_absolute_web(link)):
+        return None
+    return link
+
+
+def _entry_body(entry: Mapping[str, Any]) -> str:
+    best_value = ""
+    best_kind: str | None = None
+    for content in entry.get("content") or ():
+        if (
+            isinstance(content, Mapping)
+            and isinstance(content.get("value"), str)
+            and len(content["value"]) > len(best_value)
+        ):
+            best_value = content["value"]
+            best_kind = content.get("type")
+    summary = entry.get("summary")
+    if isinstance(summary, str) and len(summary) > len(best_value):
+        best_value = summary
+        best_kind = (entry.get("summary_detail") or {}).get("type")
+    return _body_text(best_value, best_kind)
+
+
+def _entry(entry: Mapping[str, Any], kind: str, base: str | None) -> ParsedEntry:
+    guid = entry.get("id") if isinstance(entry.get("id"), str) else None
+    title_kind = (entry.get("title_detail") or {}).get("type")
+    return ParsedEntry(
+        guid=(guid.strip() or None) if guid else None,
+        title=_plain(entry.get("title"), title_kind),
+        link=_absolute(_entry_link(entry, kind), base),
+        published=_date(entry, "published") or _date(entry, "updated") or _date(entry, "created"),
+        updated=_date(entry, "updated"),
+        body=_entry_body(entry),
+        author=_plain(entry.get("author")),
+    )
+
+
+def _date(entry: Mapping[str, Any], key: str) -> datetime | None:
+    """The entry's `key` date; a 12-hour clock that feedparser misreads is read here."""
+    # dict.get: feedparser's own lookup quietly swaps "updated" and "published".
+    raw = dict.get(entry, key)  # type: ignore[call-overload]
+    if isinstance(raw, str) and (_HUGE_YEAR.search(raw) or not _YEARISH.search(raw)):
+        return None  # "-100" or "yesterday": feedparser would still invent a date
+    if isinstance(raw, str) and _TWELVE_HOUR.search(raw):
+        converted = _TWELVE_HOUR.sub(_to_24_hour, raw, count=1)
+        # Without a zone feedparser gives up; RSS dates without one are read as UTC.
+        return parse_timestamp(converted) or parse_timestamp(converted + " GMT")
+    return _from_struct(dict.get(entry, f"{key}_parsed"))  # type: ignore[call-overload]
+
+
+def _to_24_hour(match: re.Match[str]) -> str:
+    hour = int(match.group(1)) % 12
+    if match.group(4).lower() == "p":
+        hour += 12
+    return f"{hour:02d}:{match.group(2)}{match.group(3) or ':00'}"
+
+
+def _ttl(value: Any) -> int | None:
+    try:
+        minutes = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return minutes if 0 < minutes < 525_600 else None
+
+
+def _xml_problem(exception: BaseException | None) -> str:
+    if exception is None:
+        return "not well-formed XML"
+    message = getattr(exception, "getMessage", None)
+    text = message() if callable(message) else str(exception)
+    line = getattr(exception, "getLineNumber", None)
+    if callable(line):
+        column = getattr(exception, "getColumnNumber", lambda: "?")()
+        return f"not well-formed XML (line {line()}, column {column}): {text}"
+    return f"not well-formed XML: {text}"
+
+
+def _truncated(text: str, kind: str) -> bool:
+    closers = _ROOT_CLOSERS.get(kind)
+    if closers is None:
+        return False
+    tail = text[-4096:].rstrip().lower()
+    return not any(closer in tail for closer in closers) and not tail.endswith("/>")
+
+
+def _parse_xml(text: str, url: str, problems: list[str], encoding: str) -> ParsedFeed:
+    import feedparser
+
+    text = _disarm_doctype(_rewrite_declaration(text), problems)
+    result = feedparser.parse(
+        io.BytesIO(text.encode("utf-8", "surrogatepass")),
+        response_headers={"content-type": "application/xml; charset=utf-8"},
+        resolve_relative_uris=False,
+        sanitize_html=False,
+    )
+    version = result.get("version") or ""
+    kind = _VERSION_KIND.get(version, "rss" if version.startswith("rss") else None)
+    raw_entries = list(result.get("entries") or ())
+    feed = result.get("feed") or {}
+    error: str | None = None
+    if result.get("bozo"):
+        exception = result.get("bozo_exception")
+        if not isinstance(exception, feedparser.CharacterEncodingOverride):
+            problems.append(_xml_problem(exception))
+            if kind is not None and _truncated(text, kind):
+                error = "document ends early (truncated download?)"
+            elif not raw_entries and not feed.get("title"):
+                error = problems[-1]
+    if kind is None:
+        first = _FIRST_ELEMENT.match(_skip_prolog(text))
+        if first is None:
+            error = "no feed in the document (only comments or declarations)"
+        else:
+            error = error or f"not a feed: the root element is <{first.group(1)}>"
+        raw_entries = []
+    if len(raw_entries) > MAX_ENTRIES:
+        problems.append(f"{len(raw_entries):,} entries; kept the first {MAX_ENTRIES:,}")
+        raw_entries = raw_entries[:MAX_ENTRIES]
+    site, self_url = _feed_links(feed)
+    base = _link_base(url, site, self_url)
+    entries = tuple(_entry(entry, kind or "rss", base) for entry in raw_entries)
+    undated = sum(1 for entry in entries if entry.published is None)
+    if undated:
+        problems.append(f"{undated} of {len(entries)} entries have no usable date")
+    return ParsedFeed(
+        url=url,
+        kind=kind,
+        title=_plain(feed.get("title"), (feed.get("title_detail") or {}).get("type")),
+        link=_absolute(site, base),
+        self_url=_absolute(self_url, url if _is_absolute_web(url) else None),
+        entries=entries,
+        problems=tuple(problems),
+        error=error,
+        ttl_minutes=_ttl(feed.get("ttl")),
+        encoding=encoding,
+    )
+
+
+def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
+    if not headers:
+        return None
+    for key, value in headers.items():
+        if key.lower() == name:
+            return value
+    return None
+
+
+def parse_feed(
+    data: bytes,
+    url: str = "",
+    headers: Mapping[str, str] | None = None,
+    *,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+) -> ParsedFeed:
+    """Parse feed bytes read from `url` (a web address or a file name) with its HTTP `headers`.
+
+    Never raises for bad input: an unusable document comes back with `error` set.
+    """
+    problems: list[str] = []
+    if len(data) > max_bytes:
+        return ParsedFeed(url, None, error=f"document is larger than {max_bytes:,} bytes")
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gunzip_capped(data, max_bytes)
+        except (OSError, EOFError, zlib.error, ValueError) as exc:
+            return ParsedFeed(url, None, error=f"gzip-compressed document is unreadable: {exc}")
+        problems.append("document is gzip-compressed without saying so")
+    form = sniff_format(data)
+    if form == "empty":
+        return ParsedFeed(url, None, problems=tuple(problems), error="empty document")
+    decoded = decode_document(data, _header(headers, "content-type"))
+    problems.extend(decoded.problems)
+    if form == "json":
+        from briefing.sources.jsonfeed import parse_json_feed
+
+        return parse_json_feed(decoded.text, url, problems=problems, encoding=decoded.encoding)
+    if form == "opml":
+        return ParsedFeed(
+            url,
+            None,
+            problems=tuple(problems),
+            error="an OPML subscription list, not a feed (import it instead)",
+        )
+    try:
+        parsed = _parse_xml(decoded.text, url, problems, decoded.encoding)
+    except RecursionError:
+        return ParsedFeed(url, None, problems=tuple(problems), error="markup nested too deeply")
+    if form == "html" and parsed.kind is None:
+        # Some "feeds" are an HTML page with the feed inside; only a page without one fails.
+        return ParsedFeed(
+            url,
+            None,
+            problems=tuple(problems),
+            error="an HTML page, not a feed" + _alternate_hint(decoded.text, url),
+        )
+    return parsed
+
+
+def _alternate_hint(text: str, url: str) -> str:
+    """Name the feed an HTML page advertises, so the user can subscribe to that instead."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(text[:1_000_000])
+    for node in tree.css("link[rel~=alternate]"):
+        kind = (node.attributes.get("type") or "").lower()
+        href = node.attributes.get("href")
+        if href and any(word in kind for word in ("rss", "atom", "feed+json", "json")):
+            return f"; it names a feed at {_absolute(href, url if _is_absolute_web(url) else None)}"
+    return ""

@@ -1,0 +1,384 @@
+"""Stored articles: saving feed entries and seeds without duplicates, and listing them.
+
+Entries are matched to stored articles by guid, then link, then content hash
+(within one feed), so a refresh never duplicates an item and an item whose
+text changed is updated in place, keeping its triage marks. Every list query
+is served by an index (see `schema`) and pages with LIMIT/OFFSET. Functions
+here take a connection and leave transactions to the caller.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from briefing.models import Article, ArticleRow
+from briefing.store.feeds import seeds_feed
+from briefing.store.related import story_info
+from briefing.store.rows import (
+    ARTICLE_ROW_COLUMNS,
+    article_from_row,
+    article_row_from_row,
+    clean_text,
+    to_epoch,
+)
+
+__all__ = [
+    "SORTS",
+    "VIEWS",
+    "IndexHook",
+    "SaveResult",
+    "count_articles",
+    "get_article",
+    "import_seeds",
+    "list_articles",
+    "save_entries",
+    "tags_of",
+    "tombstone_keys",
+    "view_counts",
+]
+
+VIEWS = ("all", "unread", "starred", "picked", "dismissed", "since_briefing")
+SORTS = ("date", "source", "size")
+LAST_BRIEFING = "last_briefing"
+
+# Called inside the saving transaction for each article added or changed (story indexing).
+IndexHook = Callable[[sqlite3.Connection, int, Article], None]
+
+_VIEW_WHERE = {
+    "all": "a.dismissed = 0",
+    "unread": "a.read = 0 AND a.dismissed = 0",
+    "starred": "a.starred = 1",
+    "picked": "a.picked = 1",
+    "dismissed": "a.dismissed = 1",
+    "since_briefing": "a.dismissed = 0 AND a.added > ?",
+}
+_ORDER = {
+    "date": "a.sort_date DESC, a.id DESC",
+    "source": "a.source ASC, a.sort_date DESC, a.id DESC",
+    "size": "coalesce(story_size.size, 1) DESC, a.sort_date DESC, a.id DESC",
+}
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What saving a batch of entries did; `ids` lists the articles added or changed."""
+
+    new: int = 0
+    updated: int = 0
+    ids: tuple[int, ...] = ()
+    skipped: int = 0  # entries retention already removed, or entries without any text
+
+    def __iter__(self) -> Iterator[int]:
+        # Lets callers write `new, updated = store.save_entries(...)`.
+        return iter((self.new, self.updated))
+
+
+def tombstone_keys(guid: str | None, url: str | None, content_hash: str) -> list[str]:
+    """The keys that remember an expired article (see `retention`)."""
+    keys = [f"h:{content_hash}"]
+    if guid:
+        keys.append(f"g:{guid}")
+    if url:
+        keys.append(f"u:{url}")
+    return keys
+
+
+def _find_existing(conn: sqlite3.Connection, feed_id: int, article: Article) -> sqlite3.Row | None:
+    columns = "id, guid, url, title, body, published, content_hash"
+    if article.guid:
+        row = conn.execute(
+            f"SELECT {columns} FROM articles WHERE feed_id = ? AND guid = ? LIMIT 1",
+            (feed_id, article.guid),
+        ).fetchone()
+        if row is not None:
+            return row
+    if article.url:
+        row = conn.execute(
+            f"SELECT {columns} FROM articles WHERE feed_id = ? AND url = ? LIMIT 1",
+            (feed_id, article.url),
+        ).fetchone()
+        if row is not None and (not article.guid or not row["guid"]):
+            return row
+    row = conn.execute(
+        f"SELECT {columns} FROM articles WHERE feed_id = ? AND content_hash = ? LIMIT 1",
+        (feed_id, article.content_hash),
+    ).fetchone()
+    # Two entries that both carry ids are the same only when the ids agree (checked above):
+    # identical text under different ids ("Live updates") is two items, not one.
+    if row is not None and (not article.guid or not row["guid"]):
+        return row
+    return None
+
+
+def _expired(conn: sqlite3.Connection, feed_id: int, keys: list[str]) -> bool:
+    marks = ",".join("?" * len(keys))
+    row = conn.execute(
+        f"SELECT 1 FROM expired WHERE feed_id = ? AND key IN ({marks}) LIMIT 1",
+        (feed_id, *keys),
+    ).fetchone()
+    return row is not None
+
+
+def _clean(article: Article) -> Article:
+    return dataclasses.replace(
+        article,
+        title=clean_text(article.title),
+        body=clean_text(article.body) or "",
+        source=clean_text(article.source) or "",
+    )
+
+
+def save_entries(
+    conn: sqlite3.Connection,
+    feed_id: int,
+    articles: Sequence[Article],
+    now: datetime,
+    *,
+    on_saved: IndexHook | None = None,
+) -> SaveResult:
+    """Insert new entries and update changed ones; unchanged entries cost one lookup."""
+    feed_title = conn.execute("SELECT title, url FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+    default_source = (feed_title["title"] or feed_title["url"]) if feed_title else ""
+    new = updated = skipped = 0
+    ids: list[int] = []
+    stamp = to_epoch(now)
+    for raw in articles:
+        article = _clean(raw)
+        if not article.body.strip() and not (article.title or "").strip():
+            skipped += 1
+            continue
+        digest = article.content_hash
+        published = to_epoch(article.published)
+        existing = _find_existing(conn, feed_id, article)
+        if existing is None:
+            if _expired(conn, feed_id, tombstone_keys(article.guid, article.url, digest)):
+                skipped += 1
+                continue
+            cursor = conn.execute(
+                "INSERT INTO articles (feed_id, guid, url, path, title, body, source, published, "
+                "added, sort_date, content_hash, words) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    feed_id,
+                    article.guid,
+                    article.url,
+                    article.path,
+                    article.title,
+                    article.body,
+                    article.source or default_source,
+                    published,
+                    stamp,
+                    published if published is not None else stamp,
+                    digest,
+                    len(article.body.split()),
+                ),
+            )
+            article_id = int(cursor.lastrowid or 0)
+            new += 1
+        else:
+            article_id = existing["id"]
+            same_text = existing["content_hash"] == digest
+            moved = article.url is not None and existing["url"] != article.url
+            redated = published is not None and existing["published"] != published
+            if same_text:
+                if moved or redated:  # a moved link or a corrected date is not news
+                    conn.execute(
+                        "UPDATE articles SET url = coalesce(?, url), "
+                        "published = coalesce(?, published), "
+                        "sort_date = coalesce(?, published, added) WHERE id = ?",
+                        (article.url, published, published, article_id),
+                    )
+                continue
+            conn.execute(
+                "UPDATE articles SET guid = coalesce(?, guid), url = coalesce(?, url), "
+                "path = coalesce(?, path), title = ?, body = ?, "
+                "published = coalesce(?, published), "
+                "sort_date = coalesce(?, published, added), content_hash = ?, words = ?, "
+                "updated = ? WHERE id = ?",
+                (
+                    article.guid,
+                    article.url,
+                    article.path,
+                    article.title,
+                    article.body,
+                    published,
+                    published,
+                    digest,
+                    len(article.body.split()),
+                    stamp,
+                    article_id,
+                ),
+            )
+            updated += 1
+        ids.append(article_id)
+        if on_saved is not None:
+            on_saved(conn, article_id, article)
+    return SaveResult(new=new, updated=updated, ids=tuple(ids), skipped=skipped)
+
+
+def import_seeds(
+    conn: sqlite3.Connection,
+    articles: Sequence[Article],
+    now: datetime,
+    *,
+    on_saved: IndexHook | None = None,
+) -> SaveResult:
+    """Save articles read from files, one pseudo-feed per directory, keyed by file path."""
+    groups: dict[str, list[Article]] = {}
+    for article in articles:
+        if article.path:
+            path = Path(article.path).resolve()
+            directory = str(path.parent)
+            article = dataclasses.replace(article, path=str(path), guid=f"file:{path}")
+        else:
+            directory = article.source or "unsorted"
+        groups.setdefault(directory, []).append(article)
+    new = updated = skipped = 0
+    ids: list[int] = []
+    for directory, members in groups.items():
+        feed_id = seeds_feed(conn, directory, now)
+        result = save_entries(conn, feed_id, members, now, on_saved=on_saved)
+        new += result.new
+        updated += result.updated
+        skipped += result.skipped
+        ids.extend(result.ids)
+    return SaveResult(new=new, updated=updated, ids=tuple(ids), skipped=skipped)
+
+
+def get_article(conn: sqlite3.Connection, article_id: int) -> Article | None:
+    row = conn.execute(
+        "SELECT id, feed_id, guid, url, path, title, body, source, published FROM articles "
+        "WHERE id = ?",
+        (article_id,),
+    ).fetchone()
+    return None if row is None else article_from_row(row)
+
+
+def _last_briefing(conn: sqlite3.Connection) -> float:
+    row = conn.execute("SELECT value FROM marks WHERE name = ?", (LAST_BRIEFING,)).fetchone()
+    return float(row[0]) if row is not None else float("-inf")
+
+
+def _where(
+    conn: sqlite3.Connection,
+    view: str,
+    feed_id: int | None,
+    tag: str | None,
+    since: datetime | None,
+) -> tuple[str, str, list[object]]:
+    """The JOIN and WHERE clauses (and their parameters) selecting one view."""
+    if view not in _VIEW_WHERE:
+        raise ValueError(f"unknown view {view!r} (known: {', '.join(VIEWS)})")
+    clauses = [_VIEW_WHERE[view]]
+    params: list[object] = []
+    if view == "since_briefing":
+        params.append(_last_briefing(conn))
+    join = ""
+    if tag is not None:
+        join = "JOIN tags t ON t.article_id = a.id AND t.tag = ?"
+        params.insert(0, tag)
+    if feed_id is not None:
+        clauses.append("a.feed_id = ?")
+        params.append(feed_id)
+    if since is not None:
+        clauses.append("a.sort_date >= ?")
+        params.append(to_epoch(since))
+    return join, " AND ".join(clauses), params
+
+
+def tags_of(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    found: dict[int, list[str]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in conn.execute(
+            f"SELECT article_id, tag FROM tags WHERE article_id IN ({marks}) ORDER BY tag",
+            tuple(chunk),
+        ):
+            found.setdefault(row[0], []).append(row[1])
+    return {key: tuple(value) for key, value in found.items()}
+
+
+def rows_with_tags(conn: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> list[ArticleRow]:
+    """Rows for the list, with their tags and their story (key, size, duplicate)."""
+    ids = [row["id"] for row in rows]
+    tags = tags_of(conn, ids)
+    stories = story_info(conn, ids)
+    result = []
+    for row in rows:
+        item = article_row_from_row(row, tags.get(row["id"], ()))
+        story = stories.get(item.id)
+        if story is not None:
+            item = dataclasses.replace(
+                item, story=story.story, story_size=story.size, duplicate_of=story.duplicate_of
+            )
+        result.append(item)
+    return result
+
+
+def list_articles(
+    conn: sqlite3.Connection,
+    view: str = "all",
+    *,
+    feed_id: int | None = None,
+    tag: str | None = None,
+    since: datetime | None = None,
+    sort: str = "date",
+    limit: int = 200,
+    offset: int = 0,
+) -> list[ArticleRow]:
+    if sort not in _ORDER:
+        raise ValueError(f"unknown sort {sort!r} (known: {', '.join(SORTS)})")
+    join, where, params = _where(conn, view, feed_id, tag, since)
+    if sort == "size":
+        # Story sizes are counted once per query (an index scan), not once per row.
+        join += (
+            " LEFT JOIN related_docs story_doc ON story_doc.article_id = a.id"
+            " LEFT JOIN (SELECT story, count(*) AS size FROM related_docs"
+            " WHERE duplicate_of IS NULL GROUP BY story) story_size"
+            " ON story_size.story = story_doc.story"
+        )
+    # Two steps: the ids of the page from indexes alone, then those rows with their text.
+    ids = [
+        row[0]
+        for row in conn.execute(
+            f"SELECT a.id FROM articles a {join} WHERE {where} "
+            f"ORDER BY {_ORDER[sort]} LIMIT ? OFFSET ?",
+            (*params, max(0, limit), max(0, offset)),
+        )
+    ]
+    return rows_with_tags(conn, rows_by_id(conn, ids))
+
+
+def rows_by_id(conn: sqlite3.Connection, ids: Sequence[int]) -> list[sqlite3.Row]:
+    """The list columns of these articles, in the order of `ids`."""
+    found: dict[int, sqlite3.Row] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in conn.execute(
+            f"SELECT {ARTICLE_ROW_COLUMNS} FROM articles a WHERE a.id IN ({marks})", tuple(chunk)
+        ):
+            found[row["id"]] = row
+    return [found[i] for i in ids if i in found]
+
+
+def count_articles(
+    conn: sqlite3.Connection,
+    view: str = "all",
+    *,
+    feed_id: int | None = None,
+    tag: str | None = None,
+    since: datetime | None = None,
+) -> int:
+    join, where, params = _where(conn, view, feed_id, tag, since)
+    row = conn.execute(f"SELECT count(*) FROM articles a {join} WHERE {where}", params).fetchone()
+    return int(row[0])
+
+
+def view_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    return {view: count_articles(conn, view) for view in VIEWS}

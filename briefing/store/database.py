@@ -1,0 +1,382 @@
+"""`Store`: the one object the CLI and the reader use to reach the article database.
+
+It owns one SQLite connection, shared by threads under a lock (the reader runs
+queries from worker threads), turns SQLite failures into `StoreError` naming
+the file, and gives every write its own transaction. The queries themselves
+live in the sibling modules, one subject each.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import TypeVar
+
+from briefing.errors import StoreError
+from briefing.models import Analysis, Article, ArticleRow, FeedStatus, RelatedRow
+from briefing.store import analyses, feeds, retention, search, triage
+from briefing.store import articles as article_queries
+from briefing.store import related as stories
+from briefing.store.articles import SaveResult
+from briefing.store.feeds import FetchState
+from briefing.store.opening import WriterLock, check_file, connect, move_aside
+
+__all__ = ["Store"]
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Store:
+    """The article database: feeds, articles, triage, search, analysis cache, related stories.
+
+    Safe to share between threads: every call holds the store's lock for its duration.
+    """
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path,
+        *,
+        read_only: bool,
+        lock: WriterLock | None,
+        moved_aside: Path | None = None,
+    ) -> None:
+        self._conn: sqlite3.Connection | None = conn
+        self._lock = threading.RLock()
+        self._writer_lock = lock
+        self.path = path
+        self.read_only = read_only
+        # Where a foreign or corrupt file found at `path` was moved to, for the UI to report.
+        self.moved_aside = moved_aside
+
+    # -- opening and closing -------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | None = None, *, read_only: bool = False) -> Store:
+        """Open (creating and migrating as needed) the database at `path`.
+
+        A writer takes an exclusive lock: a second writer gets `StoreLockedError`, and
+        may then open with `read_only=True`. A file that is not a Briefing database is
+        moved aside (see `moved_aside` and `notice`), never overwritten.
+        """
+        if path is None:
+            from briefing.locations import database_path
+
+            path = database_path()
+        path = Path(path)
+        if read_only:
+            problem = check_file(path, writable=False)
+            if problem is not None:
+                raise StoreError(f"{path}: is not a usable Briefing database ({problem})")
+            conn = connect(path, read_only=True)
+            return cls(conn, path, read_only=True, lock=None)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"{path.parent}: cannot create the data directory ({exc.strerror or exc})"
+            ) from exc
+        lock = WriterLock(path)
+        lock.acquire()
+        try:
+            moved: Path | None = None
+            problem = check_file(path)
+            if problem is not None:
+                moved = move_aside(path, problem)
+                log.warning("%s was %s; moved it to %s", path, problem, moved)
+            conn = connect(path, read_only=False)
+        except BaseException:
+            lock.release()
+            raise
+        store = cls(conn, path, read_only=False, lock=lock, moved_aside=moved)
+        try:
+            store._write(stories.ensure_schema)
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    @property
+    def notice(self) -> str | None:
+        """A message the user must see about how the store was opened, if any."""
+        if self.moved_aside is None:
+            return None
+        return (
+            f"{self.path} was not a usable Briefing database; it was moved to "
+            f"{self.moved_aside} and a new one was started"
+        )
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                if not self.read_only:
+                    try:
+                        self._conn.execute("PRAGMA optimize")
+                    except sqlite3.Error as exc:
+                        log.info("PRAGMA optimize failed on close: %s", exc)
+                self._conn.close()
+                self._conn = None
+            if self._writer_lock is not None:
+                self._writer_lock.release()
+                self._writer_lock = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise StoreError(f"{self.path}: the store is closed")
+        return self._conn
+
+    def _error(self, exc: sqlite3.Error) -> StoreError:
+        text = str(exc)
+        if "readonly" in text or "read-only" in text:
+            text += " (the data directory or file is read-only)"
+        elif "full" in text:
+            text += " (free some disk space)"
+        elif "malformed" in text:
+            text += " (the file is damaged: quit Briefing and move it aside to start afresh)"
+        return StoreError(f"{self.path}: {text}")
+
+    def _read(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        with self._lock:
+            try:
+                return work(self._connection())
+            except sqlite3.Error as exc:
+                raise self._error(exc) from exc
+
+    def _write(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        with self._lock, self.transaction() as conn:
+            return work(conn)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: everything inside commits together or not at all."""
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only (another Briefing is writing)")
+        with self._lock:
+            conn = self._connection()
+            if conn.in_transaction:  # nested: the outer transaction decides
+                yield conn
+                return
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise self._error(exc) from exc
+
+    # -- feeds ---------------------------------------------------------------------------
+
+    def add_feed(self, url: str, title: str | None = None, folder: str | None = None) -> FeedStatus:
+        return self._write(lambda conn: feeds.add_feed(conn, url, title, folder, _now()))
+
+    def remove_feed(self, key: str) -> bool:
+        """Unsubscribe by URL, title or id, deleting the feed's articles."""
+        return self._write(lambda conn: feeds.remove_feed(conn, key))
+
+    def feed(self, key: str) -> FeedStatus | None:
+        """The feed whose URL, title (any case) or id is `key`."""
+        return self._read(lambda conn: feeds.find_feed(conn, key))
+
+    def feeds(self, *, include_seeds: bool = True) -> list[FeedStatus]:
+        return self._read(lambda conn: feeds.feed_statuses(conn, include_seeds=include_seeds))
+
+    def fetch_state(self, feed_id: int) -> FetchState:
+        """The validators (ETag, Last-Modified) remembered for one feed's next fetch."""
+        return self._read(lambda conn: feeds.fetch_state(conn, feed_id))
+
+    def fetch_states(self, feed_ids: Sequence[int]) -> dict[int, FetchState]:
+        """`fetch_state` for many feeds in one query."""
+        return self._read(lambda conn: feeds.fetch_states(conn, feed_ids))
+
+    def record_failure(self, feed_id: int, error: str, *, next_due: datetime | None = None) -> None:
+        self._write(
+            lambda conn: feeds.record_failure(conn, feed_id, _now(), error, next_due=next_due)
+        )
+
+    def record_fetch(
+        self,
+        feed_id: int,
+        articles: Sequence[Article] = (),
+        *,
+        error: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        next_due: datetime | None = None,
+        title: str | None = None,
+        new_url: str | None = None,
+        not_modified: bool = False,
+    ) -> SaveResult:
+        """Save one fetched feed in one transaction: its entries and its fetch state.
+
+        With `error` the feed is marked failed, yet entries salvaged from it are kept.
+        """
+
+        def work(conn: sqlite3.Connection) -> SaveResult:
+            now = _now()
+            # Feed state first, so new articles take the publisher's title as their source.
+            if error is None:
+                feeds.record_success(
+                    conn,
+                    feed_id,
+                    now,
+                    etag=etag,
+                    last_modified=last_modified,
+                    next_due=next_due,
+                    title=title,
+                    new_url=new_url,
+                    not_modified=not_modified,
+                )
+            else:
+                feeds.record_failure(conn, feed_id, now, error, next_due=next_due)
+            return article_queries.save_entries(
+                conn, feed_id, articles, now, on_saved=stories.index_hook
+            )
+
+        return self._write(work)
+
+    # -- articles ------------------------------------------------------------------------
+
+    def save_entries(self, feed_id: int, articles: Sequence[Article]) -> SaveResult:
+        """Add new entries and update changed ones (matched by guid, link, content hash)."""
+        return self._write(
+            lambda conn: article_queries.save_entries(
+                conn, feed_id, articles, _now(), on_saved=stories.index_hook
+            )
+        )
+
+    def import_seeds(self, articles: Sequence[Article]) -> int:
+        """Save articles read from files (one pseudo-feed per directory); return new + changed."""
+        result = self._write(
+            lambda conn: article_queries.import_seeds(
+                conn, articles, _now(), on_saved=stories.index_hook
+            )
+        )
+        return result.new + result.updated
+
+    def article(self, article_id: int) -> Article | None:
+        return self._read(lambda conn: article_queries.get_article(conn, article_id))
+
+    def list_articles(
+        self,
+        view: str = "all",
+        *,
+        feed_id: int | None = None,
+        tag: str | None = None,
+        since: datetime | None = None,
+        sort: str = "date",
+        limit: int = 200,
+        offset: int = 0,
+    ) -> list[ArticleRow]:
+        """One page of a view (all, unread, starred, picked, dismissed, since_briefing)."""
+        return self._read(
+            lambda conn: article_queries.list_articles(
+                conn,
+                view,
+                feed_id=feed_id,
+                tag=tag,
+                since=since,
+                sort=sort,
+                limit=limit,
+                offset=offset,
+            )
+        )
+
+    def count_articles(
+        self,
+        view: str = "all",
+        *,
+        feed_id: int | None = None,
+        tag: str | None = None,
+        since: datetime | None = None,
+    ) -> int:
+        return self._read(
+            lambda conn: article_queries.count_articles(
+                conn, view, feed_id=feed_id, tag=tag, since=since
+            )
+        )
+
+    def view_counts(self) -> dict[str, int]:
+        return self._read(article_queries.view_counts)
+
+    def search(self, query: str, limit: int = 200) -> list[tuple[ArticleRow, str]]:
+        """Full-text matches, best first, with snippets marking matches by \\x02...\\x03."""
+        return self._read(lambda conn: search.search(conn, query, limit))
+
+    # -- analysis cache ------------------------------------------------------------------
+
+    def cached_analysis(self, content_hash: str) -> Analysis | None:
+        return self._read(lambda conn: analyses.cached_analysis(conn, content_hash))
+
+    def save_analysis(self, content_hash: str, analysis: Analysis) -> None:
+        self._write(lambda conn: analyses.save_analysis(conn, content_hash, analysis, _now()))
+
+    # -- triage --------------------------------------------------------------------------
+
+    def set_flag(self, article_id: int, flag: str, value: bool) -> None:
+        """Set read, starred, picked or dismissed on one article."""
+        self._write(lambda conn: triage.set_flag(conn, article_id, flag, value))
+
+    def add_tag(self, article_id: int, tag: str) -> None:
+        self._write(lambda conn: triage.add_tag(conn, article_id, tag))
+
+    def remove_tag(self, article_id: int, tag: str) -> None:
+        self._write(lambda conn: triage.remove_tag(conn, article_id, tag))
+
+    def tags(self) -> list[tuple[str, int]]:
+        return self._read(triage.tags)
+
+    def set_mark(self, name: str, when: datetime) -> None:
+        self._write(lambda conn: triage.set_mark(conn, name, when))
+
+    def get_mark(self, name: str) -> datetime | None:
+        return self._read(lambda conn: triage.get_mark(conn, name))
+
+    # -- related stories (the method lives in briefing.store.related) ----------------------
+
+    def related(self, article_id: int, k: int = 10) -> list[RelatedRow]:
+        """Other stored articles about the same story, most similar first."""
+        return self._read(lambda conn: stories.related(conn, article_id, k))
+
+    def story_members(self, article_id: int) -> list[int]:
+        """Every article in this article's story, oldest first (itself included)."""
+        return self._read(lambda conn: stories.story_members(conn, article_id))
+
+    # -- housekeeping --------------------------------------------------------------------
+
+    def expire(self, older_than_days: int) -> int:
+        """Delete read/dismissed articles older than N days; starred and picked stay."""
+        return self._write(lambda conn: retention.expire(conn, older_than_days, _now()))
+
+    def vacuum(self) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only (another Briefing is writing)")
+        self._read(retention.vacuum)

@@ -1,0 +1,112 @@
+"""Rows <-> dataclasses: the one place that knows how a model is laid out in SQL.
+
+Times are stored as seconds since the epoch (UTC) so they sort and compare as
+numbers; naive datetimes are taken to be UTC. No queries run here.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+from briefing.models import Article, ArticleRow, FeedStatus
+
+__all__ = [
+    "ARTICLE_ROW_COLUMNS",
+    "FEED_COLUMNS",
+    "article_from_row",
+    "article_row_from_row",
+    "clean_text",
+    "feed_status_from_row",
+    "from_epoch",
+    "to_epoch",
+]
+
+
+def to_epoch(when: datetime | None) -> float | None:
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.timestamp()
+
+
+def from_epoch(value: float | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromtimestamp(value, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+# \x02 and \x03 mark search matches in snippets; text from feeds must never carry them.
+_SENTINELS = str.maketrans("", "", "\x02\x03\x00")
+
+
+def clean_text(text: str | None) -> str | None:
+    return None if text is None else text.translate(_SENTINELS)
+
+
+ARTICLE_ROW_COLUMNS = (
+    "a.id, coalesce(nullif(a.title, ''), substr(a.body, 1, 120)) AS title, "
+    "a.source, a.published, a.url, a.feed_id, a.read, a.starred, a.picked, a.dismissed, a.words"
+)
+
+
+def article_row_from_row(row: sqlite3.Row, tags: tuple[str, ...] = ()) -> ArticleRow:
+    """Build an `ArticleRow` from a result of `SELECT ARTICLE_ROW_COLUMNS`."""
+    first_line = str(row["title"] or "").strip().split("\n", 1)[0]
+    return ArticleRow(
+        id=row["id"],
+        title=first_line or "(untitled)",
+        source=row["source"] or "",
+        published=from_epoch(row["published"]),
+        url=row["url"],
+        feed_id=row["feed_id"],
+        read=bool(row["read"]),
+        starred=bool(row["starred"]),
+        picked=bool(row["picked"]),
+        dismissed=bool(row["dismissed"]),
+        tags=tags,
+        words=row["words"] or 0,
+    )
+
+
+def article_from_row(row: sqlite3.Row) -> Article:
+    return Article(
+        title=row["title"],
+        body=row["body"],
+        url=row["url"],
+        published=from_epoch(row["published"]),
+        source=row["source"],
+        path=row["path"],
+        guid=row["guid"],
+        id=row["id"],
+        feed_id=row["feed_id"],
+    )
+
+
+FEED_COLUMNS = (
+    "f.id, f.url, f.title, f.folder, f.last_success, f.last_error, f.last_attempt, "
+    "f.next_due, f.full_text, f.kind, f.error_count"
+)
+
+
+def feed_status_from_row(row: sqlite3.Row, articles: int = 0, unread: int = 0) -> FeedStatus:
+    """Build a `FeedStatus` from a result of `SELECT FEED_COLUMNS`."""
+    return FeedStatus(
+        id=row["id"],
+        url=row["url"],
+        title=row["title"] or row["url"],
+        folder=row["folder"],
+        articles=articles,
+        unread=unread,
+        last_success=from_epoch(row["last_success"]),
+        last_error=row["last_error"],
+        last_attempt=from_epoch(row["last_attempt"]),
+        next_due=from_epoch(row["next_due"]),
+        full_text=bool(row["full_text"]),
+        failures=row["error_count"],
+        kind=row["kind"],
+    )

@@ -1,0 +1,119 @@
+"""Turn models into `rich.text.Text` lines for the widgets.
+
+Everything a stranger wrote (titles, bodies, feed names, tags, search text)
+goes through `safety.plain` and into a `Text`, never through a markup parser,
+so "[red]" shows as those five characters and escape sequences never reach
+the terminal. Nothing here reads the clock: dates print as stored.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+
+from briefing.models import ArticleRow, Figure, Quote, RelatedRow
+from briefing.safety import plain
+
+__all__ = [
+    "figure_text",
+    "format_date",
+    "highlight_snippet",
+    "quote_text",
+    "related_text",
+    "row_lines",
+    "safe",
+]
+
+UNREAD = "\u25cf"  # ●
+STAR = "\u2605"  # ★
+PICK = "\u2713"  # ✓
+DISMISS = "\u2717"  # ✗
+
+
+def safe(text: str | None, limit: int = 10_000) -> str:
+    """A stranger's text with escapes and control characters removed, on one line."""
+    return " ".join(plain(text, limit).split())
+
+
+def format_date(when: datetime | None, *, year: bool = True) -> str:
+    """A short calendar date ("25 Nov 2026"); an unknown date prints as nothing."""
+    if when is None:
+        return ""
+    return f"{when.day} {when:%b %Y}" if year else f"{when.day} {when:%b}"
+
+
+def row_lines(row: ArticleRow) -> tuple[Text, Text]:
+    """The two lines a story takes in the list.
+
+    Line one gives the title the whole width after the unread dot; line two
+    holds the triage marks, the source, the date, the story size and tags.
+    """
+    first = Text(UNREAD + " " if not row.read else "  ", style="bold")
+    title = Text(safe(row.title) or "(untitled)", style="bold" if not row.read else "")
+    if row.dismissed:
+        title.stylize("strike dim")
+    first.append_text(title)
+    second = Text("  ")
+    marks = (STAR if row.starred else "") + (PICK if row.picked else "")
+    marks += DISMISS if row.dismissed else ""
+    if marks:
+        second.append(marks + " ", style="bold")
+    details = [safe(row.source, 200) or "unknown source", format_date(row.published)]
+    if row.story_size > 1:
+        details.append(f"{row.story_size} reports")
+    second.append(" \u00b7 ".join(d for d in details if d), style="dim")
+    for tag in row.tags:
+        second.append(f" #{safe(tag, 60)}", style="italic")
+    return first, second
+
+
+def quote_text(quote: Quote) -> Text:
+    """A quote as the pane lists it: the words, then who said them and their role."""
+    text = Text("\u201c" + safe(quote.text) + "\u201d")
+    who = safe(quote.speaker, 200) or "unattributed"
+    line = Text("\n\u2014 ")
+    line.append(who, style="bold")
+    if quote.role:
+        line.append(", " + safe(quote.role, 200), style="italic")
+    return text + line
+
+
+def figure_text(figure: Figure) -> Text:
+    """A sum of money with its conversions on one row, then what it is for."""
+    head = safe(figure.text, 200)
+    if figure.equivalents:
+        head += " (" + "; ".join(safe(e.text, 100) for e in figure.equivalents) + ")"
+    text = Text(head, style="bold")
+    if figure.period:
+        text.append(" " + safe(figure.period, 40), style="italic")
+    if figure.context:
+        text.append("\n" + safe(figure.context, 400))
+    return text
+
+
+def related_text(row: RelatedRow) -> Text:
+    """Another report of the story: outlet and date, its title, and why it is related."""
+    text = Text(safe(row.source, 200) or "unknown source", style="bold")
+    date = format_date(row.published)
+    if date:
+        text.append(" \u00b7 " + date, style="dim")
+    if row.duplicate:
+        text.append(" \u00b7 same text", style="dim")
+    text.append("\n" + (safe(row.title) or "(untitled)"))
+    if row.reason:
+        text.append("\n" + safe(row.reason, 300), style="dim italic")
+    return text
+
+
+def highlight_snippet(snippet: str) -> Text:
+    """A search snippet with the \\x02...\\x03 match markers turned into highlighting."""
+    text = Text()
+    highlighted = False
+    # Split on the markers first: `safe` would delete them as control characters.
+    for part in snippet.replace("\x03", "\x02").split("\x02"):
+        if part:
+            piece = plain(part, 2_000).replace("\n", " ")
+            text.append(piece, style="reverse bold" if highlighted else "")
+        highlighted = not highlighted
+    return text

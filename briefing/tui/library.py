@@ -1,0 +1,419 @@
+"""The app's one door to the article store, safe to call from the event loop.
+
+Every store call runs on a single dedicated database thread (SQLite
+connections belong to the thread that opened them) and every analysis runs on
+a small pool of analysis threads; the UI awaits the results and never blocks.
+This module knows no widgets and must not import the UI toolkit: screens turn
+its results into things to draw.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+from briefing.analysis.document import Document
+from briefing.models import Analysis, Article, ArticleRow, FeedStatus, RelatedRow
+
+if TYPE_CHECKING:
+    from briefing.config import Settings
+    from briefing.digest import DigestStory
+    from briefing.refresh import FeedReport, RefreshReport
+    from briefing.sources.seeds import SeedProblem
+    from briefing.store import Store
+
+__all__ = [
+    "FLAGS",
+    "SORTS",
+    "STANDARD_VIEWS",
+    "Library",
+    "ListQuery",
+    "Reading",
+    "SearchHit",
+    "default_analyser",
+    "digest_format",
+]
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+Flag = Literal["read", "starred", "picked", "dismissed"]
+FLAGS: tuple[Flag, ...] = ("read", "starred", "picked", "dismissed")
+SORTS: tuple[str, ...] = ("date", "source", "size")
+
+# The views every user has, in the order the view picker lists them, with their labels.
+STANDARD_VIEWS: tuple[tuple[str, str], ...] = (
+    ("all", "All"),
+    ("unread", "Unread"),
+    ("starred", "Starred"),
+    ("picked", "Picked"),
+    ("dismissed", "Dismissed"),
+    ("since_briefing", "Since last briefing"),
+)
+LAST_BRIEFING = "last_briefing"
+SEARCH_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """Which stories the list shows and in what order."""
+
+    view: str = "all"
+    feed_id: int | None = None
+    feed_title: str = ""
+    tag: str | None = None
+    search: str | None = None
+    sort: str = "date"
+
+    @property
+    def label(self) -> str:
+        """The view's name as the view bar shows it (plain text; may hold feed text)."""
+        if self.search is not None:
+            return f"Search: {self.search}"
+        if self.feed_id is not None:
+            return f"Feed: {self.feed_title or self.feed_id}"
+        if self.tag is not None:
+            return f"Tag: {self.tag}"
+        return dict(STANDARD_VIEWS).get(self.view, self.view)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A search result: the row and a snippet with \\x02 and \\x03 around each match."""
+
+    row: ArticleRow
+    snippet: str
+
+
+@dataclass(frozen=True)
+class Reading:
+    """An article ready to read: its cleaned document and its analysis."""
+
+    article: Article
+    document: Document
+    analysis: Analysis
+    related: tuple[RelatedRow, ...] = ()
+
+
+Analyser = Callable[[Article, int], Analysis]
+
+
+def default_analyser(article: Article, sentences: int) -> Analysis:
+    """The analysis pipeline, imported on first use so start-up stays fast."""
+    from briefing.analysis.pipeline import analyse
+
+    return analyse(article, sentences)
+
+
+def _document(article: Article) -> Document:
+    from briefing.analysis.text import make_document
+
+    return make_document(article.title, article.body)
+
+
+class Library:
+    """Asynchronous access to one `Store`, opened and used on its own thread."""
+
+    def __init__(
+        self,
+        path: Path | None = None,
+        *,
+        summary_sentences: int = 3,
+        analyser: Analyser = default_analyser,
+    ) -> None:
+        self.path = path
+        self.summary_sentences = summary_sentences
+        self.analyser = analyser
+        self.read_only = False
+        self._store: Store | None = None
+        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefing-store")
+        self._cpu = ThreadPoolExecutor(max_workers=2, thread_name_prefix="briefing-analysis")
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    async def _on_db(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._db, partial(func, *args, **kwargs))
+
+    @property
+    def store(self) -> Store:
+        """The open store; only ever touched on the database thread."""
+        if self._store is None:
+            from briefing.errors import StoreError
+
+            raise StoreError("the article store is not open")
+        return self._store
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    async def open(self) -> None:
+        """Open the store; a second running copy of Briefing makes this one read-only."""
+        await self._on_db(self._open)
+
+    def _open(self) -> None:
+        from briefing.errors import StoreLockedError
+        from briefing.store import Store
+
+        try:
+            self._store = Store.open(self.path)
+        except StoreLockedError:
+            self._store = Store.open(self.path, read_only=True)
+            self.read_only = True
+
+    async def close(self) -> None:
+        """Close the store and stop the threads; safe to call twice."""
+        if self._store is not None:
+            await self._on_db(self._close)
+        self._db.shutdown(wait=False, cancel_futures=True)
+        self._cpu.shutdown(wait=False, cancel_futures=True)
+
+    def _close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    # -- importing --------------------------------------------------------------------------
+
+    async def import_seeds(self, paths: Sequence[Path]) -> tuple[int, list[SeedProblem]]:
+        """Read saved articles (on an analysis thread) and store the new ones."""
+        from briefing.sources.seeds import load_seeds
+
+        loop = asyncio.get_running_loop()
+        articles, problems = await loop.run_in_executor(self._cpu, load_seeds, list(paths))
+        if not articles or self.read_only:
+            return 0, problems
+        added = await self._on_db(lambda: self.store.import_seeds(articles))
+        return int(added), problems
+
+    # -- the story list ---------------------------------------------------------------------
+
+    def _list_kwargs(self, query: ListQuery) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {}
+        if query.feed_id is not None:
+            kwargs["feed_id"] = query.feed_id
+        if query.tag is not None:
+            kwargs["tag"] = query.tag
+        return kwargs
+
+    def _view_name(self, query: ListQuery) -> str:
+        return "all" if query.feed_id is not None or query.tag is not None else query.view
+
+    async def count(self, query: ListQuery) -> int:
+        """How many stories `query` shows (search results are capped)."""
+        if query.search is not None:
+            return len(await self.search(query.search))
+
+        def work() -> int:
+            return int(
+                self.store.count_articles(self._view_name(query), **self._list_kwargs(query))
+            )
+
+        return await self._on_db(work)
+
+    async def rows(self, query: ListQuery, offset: int, limit: int) -> list[ArticleRow]:
+        """One page of the list, in the query's order."""
+        if query.search is not None:
+            hits = await self.search(query.search)
+            return [hit.row for hit in hits[offset : offset + limit]]
+
+        def work() -> list[ArticleRow]:
+            return list(
+                self.store.list_articles(
+                    self._view_name(query),
+                    sort=query.sort,
+                    limit=limit,
+                    offset=offset,
+                    **self._list_kwargs(query),
+                )
+            )
+
+        return await self._on_db(work)
+
+    async def view_counts(self) -> dict[str, int]:
+        """Counts for the standard views, keyed as in `STANDARD_VIEWS`."""
+
+        def work() -> dict[str, int]:
+            return {str(k): int(v) for k, v in self.store.view_counts().items()}
+
+        return await self._on_db(work)
+
+    async def feeds(self) -> list[FeedStatus]:
+        return await self._on_db(lambda: list(self.store.feeds()))
+
+    async def tags(self) -> list[tuple[str, int]]:
+        """Every tag in use with how many stories carry it."""
+
+        def work() -> list[tuple[str, int]]:
+            found = self.store.tags()
+            if isinstance(found, dict):
+                return sorted((str(k), int(v)) for k, v in found.items())
+            pairs: list[tuple[str, int]] = []
+            for item in found:
+                if isinstance(item, tuple):
+                    pairs.append((str(item[0]), int(item[1])))
+                else:
+                    pairs.append((str(item), int(self.store.count_articles("all", tag=item))))
+            return pairs
+
+        return await self._on_db(work)
+
+    async def search(self, text: str) -> list[SearchHit]:
+        """Full-text search over titles and bodies, best matches first."""
+
+        def work() -> list[SearchHit]:
+            return [
+                SearchHit(row, snippet) for row, snippet in self.store.search(text, SEARCH_LIMIT)
+            ]
+
+        return await self._on_db(work)
+
+    # -- one story --------------------------------------------------------------------------
+
+    async def article(self, article_id: int) -> Article | None:
+        return await self._on_db(lambda: self.store.article(article_id))
+
+    async def reading(self, article: Article) -> Reading:
+        """The article's document and analysis: from the cache, or analysed and then cached."""
+        key = article.content_hash
+        cached: Analysis | None = await self._on_db(lambda: self.store.cached_analysis(key))
+        loop = asyncio.get_running_loop()
+        if cached is not None:
+            document = await loop.run_in_executor(self._cpu, _document, article)
+            analysis = cached
+        else:
+            document, analysis = await loop.run_in_executor(self._cpu, self._analyse, article)
+            if not self.read_only:
+                await self._on_db(lambda: self.store.save_analysis(key, analysis))
+        return Reading(article, document, analysis)
+
+    def _analyse(self, article: Article) -> tuple[Document, Analysis]:
+        """Clean and analyse on an analysis thread (pure CPU work, no store access)."""
+        return _document(article), self.analyser(article, self.summary_sentences)
+
+    async def related(self, article_id: int, k: int = 8) -> list[RelatedRow]:
+        """Other reports of the same story, best first."""
+
+        def work() -> list[RelatedRow]:
+            finder = getattr(self.store, "related", None)
+            return [] if finder is None else list(finder(article_id, k))
+
+        return await self._on_db(work)
+
+    async def warm(self, articles_ids: Sequence[int]) -> int:
+        """Analyse stories ahead of the reader so opening them is instant; returns how many."""
+        done = 0
+        for article_id in articles_ids:
+            article = await self.article(article_id)
+            if article is None:
+                continue
+            key = article.content_hash
+            if await self._on_db(lambda k=key: self.store.cached_analysis(k)) is not None:
+                continue
+            await self.reading(article)
+            done += 1
+        return done
+
+    # -- triage -----------------------------------------------------------------------------
+
+    async def set_flag(self, row: ArticleRow, flag: Flag, value: bool) -> ArticleRow:
+        """Set one mark and return the row as it now is."""
+        await self._on_db(lambda: self.store.set_flag(row.id, flag, value))
+        changes: dict[str, Any] = {flag: value}
+        return replace(row, **changes)
+
+    async def add_tag(self, row: ArticleRow, tag: str) -> ArticleRow:
+        await self._on_db(lambda: self.store.add_tag(row.id, tag))
+        tags = row.tags if tag in row.tags else (*row.tags, tag)
+        return replace(row, tags=tags)
+
+    async def remove_tag(self, row: ArticleRow, tag: str) -> ArticleRow:
+        await self._on_db(lambda: self.store.remove_tag(row.id, tag))
+        return replace(row, tags=tuple(t for t in row.tags if t != tag))
+
+    async def set_last_briefing(self, when: datetime | None = None) -> None:
+        """Mark now (or `when`) as the last briefing: "since last briefing" starts here."""
+        stamp = when or datetime.now(UTC)
+        await self._on_db(lambda: self.store.set_mark(LAST_BRIEFING, stamp))
+
+    # -- feeds ------------------------------------------------------------------------------
+
+    async def refreshable_feeds(self, *, due_only: bool) -> list[FeedStatus]:
+        """Subscriptions a refresh would fetch (never the seeds folders)."""
+        from briefing.refresh import select_feeds
+
+        return await self._on_db(lambda: select_feeds(self.store, due_only=due_only))
+
+    async def refresh(
+        self,
+        settings: Settings,
+        feeds: Sequence[FeedStatus],
+        on_feed: Callable[[FeedReport], None],
+    ) -> RefreshReport:
+        """Fetch `feeds`; the refresh module keeps store calls and parsing off the event loop."""
+        from briefing.refresh import refresh
+
+        return await refresh(self.store, settings, feeds, on_feed=on_feed)
+
+    # -- digest -----------------------------------------------------------------------------
+
+    async def digest_stories(self, view: str = "picked") -> list[DigestStory]:
+        """The stories a briefing of `view` would hold, with their analyses and outlets."""
+        from briefing.digest_stories import build_digest_stories, digest_article_ids
+
+        problems: list[str] = []
+
+        def work() -> list[DigestStory]:
+            ids = digest_article_ids(self.store, view)
+            return build_digest_stories(
+                self.store,
+                ids,
+                sentences=self.summary_sentences,
+                analyser=self.analyser,
+                on_problem=lambda article_id, message: problems.append(
+                    f"article {article_id}: {message}"
+                ),
+            )
+
+        stories = await self._on_db(work)
+        for problem in problems:
+            log.warning("digest: %s", problem)
+        return stories
+
+    async def render_digest(
+        self, stories: Sequence[DigestStory], fmt: str, generated: datetime
+    ) -> str:
+        from briefing.digest import render_digest
+
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._cpu, partial(render_digest, list(stories), fmt, generated=generated)
+        )
+
+    async def write_digest(
+        self, stories: Sequence[DigestStory], path: Path, generated: datetime
+    ) -> None:
+        """Render in the format the file name asks for, write it in one step, move the mark."""
+        from briefing.atomic import write_text_atomically
+
+        text = await self.render_digest(stories, digest_format(path), generated)
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._cpu, write_text_atomically, path, text)
+        if not self.read_only:
+            # The mark is the real time of writing: stories stored after it are "new".
+            await self.set_last_briefing(datetime.now(UTC))
+
+
+def digest_format(path: Path) -> str:
+    """The digest format a file name asks for: .html/.htm, .json, else Markdown."""
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm"):
+        return "html"
+    return "json" if suffix == ".json" else "markdown"

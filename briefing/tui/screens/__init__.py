@@ -1,0 +1,1 @@
+"""Screens of the Briefing app: main, help, dialogs, feed health and digest preview."""

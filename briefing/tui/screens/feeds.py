@@ -1,0 +1,71 @@
+"""The feed-health screen: every subscription, when it last worked, and why it failed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from briefing.models import FeedStatus
+from briefing.tui.formatting import safe
+
+__all__ = ["FeedHealthScreen"]
+
+
+def _when(status: FeedStatus) -> str:
+    stamp = status.last_success
+    return f"{stamp:%Y-%m-%d %H:%M}" if stamp else "never"
+
+
+class FeedHealthScreen(Screen[None]):
+    """A table of feeds: title, articles, unread, last success and last error."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,F", "close", "Back to stories"),
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
+
+    def __init__(self, feeds: Sequence[FeedStatus]) -> None:
+        super().__init__()
+        self.feeds = list(feeds)
+
+    def compose(self) -> ComposeResult:
+        failing = sum(1 for f in self.feeds if f.last_error)
+        head = Text(f" Feeds: {len(self.feeds)}", style="bold")
+        head.append(f"  \u00b7 failing: {failing}", style="bold red" if failing else "dim")
+        yield Static(head, id="feeds-head")
+        yield DataTable(id="feeds-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Feed", "Stories", "Unread", "Last success", "Problem")
+        if not self.feeds:
+            table.add_row(Text("No feeds yet: add one with 'briefing feeds add URL'.", style="dim"))
+        for status in self.feeds:
+            problem = Text(
+                safe(status.last_error, 200) or "ok", style="red" if status.last_error else "green"
+            )
+            table.add_row(
+                Text(safe(status.title, 60) or safe(status.url, 60)),
+                Text(str(status.articles)),
+                Text(str(status.unread)),
+                Text(_when(status)),
+                problem,
+            )
+        table.focus()
+
+    def action_cursor_down(self) -> None:
+        self.query_one(DataTable).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one(DataTable).action_cursor_up()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,603 @@
+"""The main screen: story list, reader and the three panes, and every triage key.
+
+The screen owns the flow (which story is open, what the list shows, what can
+be undone) and hands the slow parts to the `Library`, always from async
+workers, so the interface never waits on the disk, the network or analysis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, OptionList, Static
+from textual.worker import get_current_worker
+
+from briefing.errors import BriefingError
+from briefing.models import Article, ArticleRow
+from briefing.safety import is_web_link
+from briefing.tui.formatting import highlight_snippet, row_lines, safe
+from briefing.tui.library import SORTS, STANDARD_VIEWS, Flag, Library, ListQuery, Reading
+from briefing.tui.screens.dialogs import PromptScreen, ViewChoice, ViewPickerScreen
+from briefing.tui.widgets.panes import FiguresPane, Pane, QuotesPane, RelatedPane
+from briefing.tui.widgets.reader import Reader
+from briefing.tui.widgets.story_list import StoryList
+from briefing.tui.widgets.view_bar import ViewBar
+
+if TYPE_CHECKING:
+    from briefing.tui.app import BriefingApp
+
+__all__ = ["MainScreen", "Undo"]
+
+WARM_AHEAD = 30  # stories analysed in the background after the list appears
+
+
+@dataclass(frozen=True)
+class Undo:
+    """How to reverse one triage action: the row as it was, and what changed."""
+
+    before: ArticleRow
+    index: int
+    flag: Flag | None = None
+    tag: str | None = None
+    tag_added: bool = False
+
+
+def _binding(key: str, action: str, description: str, *, show: bool = False) -> Binding:
+    """Every binding carries an id equal to its action, so `[keys]` in the config can rebind it."""
+    return Binding(key, action, description, show=show, id=action.split("(")[0])
+
+
+class MainScreen(Screen[None]):
+    """Stories on the left, the open one in the middle, quotes/figures/related on the right."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        _binding("s", "star", "Star", show=True),
+        _binding("p", "pick", "Pick", show=True),
+        _binding("d", "dismiss_story", "Dismiss", show=True),
+        _binding("u", "toggle_unread", "Toggle unread"),
+        _binding("t", "tag", "Tag"),
+        _binding("z", "undo", "Undo"),
+        _binding("n", "next_unread", "Next unread"),
+        _binding("N", "previous_unread", "Previous unread"),
+        _binding("v", "views", "Views", show=True),
+        _binding("S", "cycle_sort", "Sort by date/source/size"),
+        _binding("slash", "search", "Search", show=True),
+        _binding("o", "open_link", "Open link in browser"),
+        _binding("c", "copy_link", "Copy link"),
+        _binding("m", "mark_briefing", "Mark now as last briefing"),
+        _binding("r", "refresh", "Refresh feeds"),
+        _binding("R", "refresh_all", "Refresh all feeds"),
+        _binding("F", "feeds", "Feed health"),
+        _binding("e", "digest", "Digest"),
+        _binding("1", "show_pane(1)", "Key quotes"),
+        _binding("2", "show_pane(2)", "Spending figures"),
+        _binding("3", "show_pane(3)", "Related stories"),
+        _binding("0", "focus_list", "Story list"),
+        _binding("escape", "back", "Back to the list"),
+        _binding("tab", "cycle_focus(1)", "Next pane"),
+        _binding("shift+tab", "cycle_focus(-1)", "Previous pane"),
+    ]
+
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self.library = library
+        self.query_state = ListQuery()
+        self.previous_query: ListQuery | None = None
+        self.counts: dict[str, int] = {}
+        self.undo_stack: list[Undo] = []
+        self.reading: Reading | None = None
+        self.snippets: dict[int, str] = {}
+        self.active_pane = 1
+        self.ready = False
+
+    @property
+    def briefing_app(self) -> BriefingApp:
+        from briefing.tui.app import BriefingApp
+
+        assert isinstance(self.app, BriefingApp)
+        return self.app
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield ViewBar(id="view-bar")
+        with Horizontal(id="main"):
+            yield StoryList(id="stories", empty_text="Loading stories\u2026")
+            with Horizontal(id="body"):
+                yield Reader(id="reader")
+                with Vertical(id="panes"):
+                    yield Static(id="pane-tabs")
+                    yield QuotesPane(id="quotes")
+                    yield FiguresPane(id="figures")
+                    yield RelatedPane(id="related")
+        yield Footer()
+
+    @property
+    def stories(self) -> StoryList:
+        return self.query_one("#stories", StoryList)
+
+    @property
+    def reader(self) -> Reader:
+        return self.query_one("#reader", Reader)
+
+    @property
+    def panes(self) -> list[Pane]:
+        return [
+            self.query_one("#quotes", QuotesPane),
+            self.query_one("#figures", FiguresPane),
+            self.query_one("#related", RelatedPane),
+        ]
+
+    def on_mount(self) -> None:
+        self._activate_pane(1)
+        self.stories.describe = self.row_text
+        for pane in self.panes:
+            pane.show_waiting("Open a story to see this.")
+        self.stories.focus()
+        self.start()
+
+    @property
+    def narrow(self) -> bool:
+        return self.has_class("-narrow")
+
+    # -- start-up ---------------------------------------------------------------------------
+
+    @work(group="start", exclusive=True)
+    async def start(self) -> None:
+        """Show what the store holds at once, then import the seeds and fill in."""
+        app = self.briefing_app
+        try:
+            await self.library.open()
+        except BriefingError as exc:
+            self.stories.empty_text = "The article store could not be opened."
+            self.stories.refresh()
+            self.notify(str(exc), title="Store", severity="error", markup=False, timeout=30)
+            return
+        if self.library.read_only:
+            self.notify(
+                "Another Briefing is running: this one is read-only.",
+                title="Store",
+                severity="warning",
+            )
+        await self.reload()
+        if app.seed_paths:
+            added, problems = await self.library.import_seeds(app.seed_paths)
+            for problem in problems[:5]:
+                self.notify(str(problem), title="Skipped", severity="warning", markup=False)
+            if len(problems) > 5:
+                self.notify(f"{len(problems) - 5} more files skipped.", severity="warning")
+            if added:
+                await self.reload(keep=self.stories.current)
+        self.stories.empty_text = "No stories in this view."
+        self.stories.refresh()
+        self.ready = True
+        self.warm()
+        if not app.offline:
+            app.start_refresh(all_feeds=False, quiet=True)
+
+    @work(group="warm", exclusive=True)
+    async def warm(self) -> None:
+        """Analyse the first stories of the list ahead of the reader."""
+        rows = await self.library.rows(self.query_state, 0, WARM_AHEAD)
+        await self.library.warm([row.id for row in rows])
+
+    # -- the list ---------------------------------------------------------------------------
+
+    async def reload(self, keep: ArticleRow | None = None) -> None:
+        """Re-read the current view from the store, keeping the cursor on `keep` if present."""
+        query = self.query_state
+        total = await self.library.count(query)
+        if query.search is not None:
+            hits = await self.library.search(query.search)
+            self.snippets = {hit.row.id: hit.snippet for hit in hits}
+        else:
+            self.snippets = {}
+        cursor = 0
+        if keep is not None:
+            rows = await self.library.rows(query, 0, 1000)
+            cursor = next((i for i, r in enumerate(rows) if r.id == keep.id), 0)
+        library = self.library
+
+        async def loader(offset: int, limit: int) -> list[ArticleRow]:
+            return await library.rows(query, offset, limit)
+
+        self.stories.reset(total, loader, cursor)
+        if total == 0:
+            self.reading = None
+            self.reader.show_placeholder("No stories in this view.")
+            for pane in self.panes:
+                pane.show_waiting("No story open.")
+        await self.refresh_counts()
+
+    async def refresh_counts(self) -> None:
+        self.counts = await self.library.view_counts()
+        self.query_one(ViewBar).show(
+            self.query_state.label, self.stories.total, self.query_state.sort, self.counts
+        )
+
+    def row_text(self, row: ArticleRow) -> tuple[Text, Text]:
+        """List lines; in a search view the second line is the matching snippet."""
+        first, second = row_lines(row)
+        snippet = self.snippets.get(row.id)
+        if snippet is not None:
+            second = Text("  ") + highlight_snippet(snippet)
+        return first, second
+
+    @on(StoryList.Highlighted)
+    def on_story_highlighted(self, event: StoryList.Highlighted) -> None:
+        self.open_story(event.row.id, mark_read=False)
+
+    @on(StoryList.Selected)
+    def on_story_selected(self, event: StoryList.Selected) -> None:
+        self.open_story(event.row.id, mark_read=True)
+        self.reader.focus()
+
+    # -- reading ----------------------------------------------------------------------------
+
+    @work(group="open", exclusive=True)
+    async def open_story(self, article_id: int, mark_read: bool) -> None:
+        """Show the article at once; its analysis and related stories follow."""
+        worker = get_current_worker()
+        if mark_read:
+            row = self.stories.current
+            if row is not None and row.id == article_id and not row.read:
+                self.stories.update_row(await self.library.set_flag(row, "read", True))
+                await self.refresh_counts()
+        if self.reading is not None and self.reading.article.id == article_id:
+            return
+        article = await self.library.article(article_id)
+        if worker.is_cancelled:
+            return
+        if article is None:
+            self.reader.show_placeholder("This story is no longer stored.")
+            return
+        self.reading = None
+        self.reader.show_article(article)
+        for pane in self.panes:
+            pane.show_waiting()
+        try:
+            reading = await self.library.reading(article)
+        except Exception as exc:  # noqa: BLE001 - one bad article must not close the reader
+            self.log.error(f"analysis of article {article_id} failed: {exc!r}")
+            self.notify(
+                f"Could not analyse this story: {type(exc).__name__}: {safe(str(exc), 200)}",
+                severity="error",
+                markup=False,
+            )
+            for pane in self.panes:
+                pane.show_waiting("Analysis failed for this story.")
+            return
+        if worker.is_cancelled:
+            return
+        related = await self.library.related(article_id)
+        if worker.is_cancelled:
+            return
+        self.reading = replace(reading, related=tuple(related))
+        self.show_reading(self.reading)
+
+    def show_reading(self, reading: Reading) -> None:
+        self.reader.show_analysis(reading.article, reading.document, reading.analysis)
+        quotes, figures, related = self.panes
+        assert isinstance(quotes, QuotesPane)
+        assert isinstance(figures, FiguresPane)
+        assert isinstance(related, RelatedPane)
+        quotes.show(reading.analysis.quotes)
+        figures.show(reading.analysis.figures)
+        related.show(reading.related)
+
+    @on(OptionList.OptionHighlighted)
+    def on_pane_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        pane = event.option_list
+        if isinstance(pane, (QuotesPane, FiguresPane)) and pane.has_focus:
+            self.reader.highlight(pane.value_at(event.option_index))
+
+    @on(OptionList.OptionSelected)
+    def on_pane_selected(self, event: OptionList.OptionSelected) -> None:
+        pane = event.option_list
+        if isinstance(pane, RelatedPane):
+            article_id = pane.value_at(event.option_index)
+            if article_id is not None:
+                self.open_story(article_id, mark_read=False)
+        elif isinstance(pane, (QuotesPane, FiguresPane)):
+            self.reader.highlight(pane.value_at(event.option_index))
+
+    def on_descendant_focus(self, event: object) -> None:
+        focused = self.focused
+        if isinstance(focused, Pane):
+            self._activate_pane(focused.NUMBER)
+            if isinstance(focused, (QuotesPane, FiguresPane)):
+                self.reader.highlight(focused.value_at(focused.highlighted))
+        elif focused is self.stories:
+            self.reader.highlight(None)
+
+    # -- panes and focus --------------------------------------------------------------------
+
+    def _activate_pane(self, number: int) -> None:
+        self.active_pane = number
+        tabs = Text()
+        for pane in self.panes:
+            active = number == pane.NUMBER
+            pane.set_class(active, "-active")
+            tabs.append(f" {pane.NUMBER} {pane.SHORT} ", style="reverse bold" if active else "dim")
+            tabs.append(" ")
+        self.query_one("#pane-tabs", Static).update(tabs)
+
+    def action_show_pane(self, number: int) -> None:
+        self._activate_pane(number)
+        pane = self.panes[number - 1]
+        self.call_after_refresh(pane.focus)
+
+    def action_focus_list(self) -> None:
+        self.stories.focus()
+
+    def action_back(self) -> None:
+        if self.focused is not self.stories:
+            self.stories.focus()
+        elif self.previous_query is not None:
+            self.set_query(self.previous_query)
+            self.previous_query = None
+
+    def _focus_ring(self) -> list[Widget]:
+        return [self.stories, self.reader, *self.panes]
+
+    def action_cycle_focus(self, step: int) -> None:
+        """Tab through list, reader and panes; at 80 columns the hidden panes take turns."""
+        ring = self._focus_ring()
+        focused = self.focused
+        index = ring.index(focused) if focused in ring else 0
+        target = ring[(index + step) % len(ring)]
+        if isinstance(target, Pane):
+            self._activate_pane(target.NUMBER)
+            self.call_after_refresh(target.focus)
+        else:
+            target.focus()
+
+    # -- triage -----------------------------------------------------------------------------
+
+    async def _triage(self, flag: Flag, value: bool | None = None, advance: bool = True) -> None:
+        stories = self.stories
+        row = stories.current
+        if row is None:
+            self.notify("No story selected.", severity="warning")
+            return
+        if self.library.read_only:
+            self.notify("Read-only: another Briefing is running.", severity="warning")
+            return
+        new_value = (not getattr(row, flag)) if value is None else value
+        self.undo_stack.append(Undo(before=row, index=stories.cursor, flag=flag))
+        stories.update_row(await self.library.set_flag(row, flag, new_value))
+        if advance:
+            stories.cursor += 1
+        await self.refresh_counts()
+
+    async def action_star(self) -> None:
+        await self._triage("starred")
+
+    async def action_pick(self) -> None:
+        await self._triage("picked")
+
+    async def action_dismiss_story(self) -> None:
+        await self._triage("dismissed")
+
+    async def action_toggle_unread(self) -> None:
+        await self._triage("read")
+
+    def action_tag(self) -> None:
+        row = self.stories.current
+        if row is None:
+            self.notify("No story selected.", severity="warning")
+            return
+        hint = "a tag to add; -tag removes it"
+        current = " ".join(row.tags)
+        title = f"Tag: {safe(row.title, 60)}" + (f"  (now: {current})" if current else "")
+        self.app.push_screen(PromptScreen(title, hint), self._tag_chosen)
+
+    def _tag_chosen(self, value: str | None) -> None:
+        if value:
+            self.apply_tag(value)
+
+    @work(group="triage")
+    async def apply_tag(self, value: str) -> None:
+        stories = self.stories
+        row = stories.current
+        if row is None:
+            return
+        removing = value.startswith("-")
+        tag = safe(value.lstrip("-"), 60).strip()
+        if not tag:
+            return
+        self.undo_stack.append(
+            Undo(before=row, index=stories.cursor, tag=tag, tag_added=not removing)
+        )
+        if removing:
+            stories.update_row(await self.library.remove_tag(row, tag))
+        else:
+            stories.update_row(await self.library.add_tag(row, tag))
+        stories.cursor += 1
+        await self.refresh_counts()
+
+    async def action_undo(self) -> None:
+        if not self.undo_stack:
+            self.notify("Nothing to undo.")
+            return
+        undo = self.undo_stack.pop()
+        before = undo.before
+        if undo.flag is not None:
+            restored = await self.library.set_flag(before, undo.flag, getattr(before, undo.flag))
+        elif undo.tag is not None and undo.tag_added:
+            restored = await self.library.remove_tag(before, undo.tag)
+        elif undo.tag is not None:
+            restored = await self.library.add_tag(before, undo.tag)
+        else:
+            return
+        self.stories.update_row(replace(restored, tags=before.tags))
+        index = self.stories.index_of(before.id)
+        self.stories.cursor = index if index is not None else undo.index
+        await self.refresh_counts()
+        self.notify(f"Undone: {undo.flag or 'tag'}", markup=False)
+
+    async def _find_unread(self, step: int) -> None:
+        stories = self.stories
+        if stories.total == 0:
+            return
+        if step > 0:
+            await stories.load_all_until(stories.total - 1)
+            indices = range(stories.cursor + 1, stories.total)
+        else:
+            indices = range(stories.cursor - 1, -1, -1)
+        for index in indices:
+            row = stories.row_at(index)
+            if row is not None and not row.read and not row.dismissed:
+                stories.cursor = index
+                return
+        self.notify("No more unread stories " + ("below." if step > 0 else "above."))
+
+    async def action_next_unread(self) -> None:
+        await self._find_unread(1)
+
+    async def action_previous_unread(self) -> None:
+        await self._find_unread(-1)
+
+    # -- views, sort, search ----------------------------------------------------------------
+
+    def set_query(self, query: ListQuery) -> None:
+        self.query_state = query
+        self.reading = None
+        self.switch_query()
+
+    @work(group="list", exclusive=True)
+    async def switch_query(self) -> None:
+        await self.reload()
+        self.stories.focus()
+
+    @work(group="views", exclusive=True)
+    async def action_views(self) -> None:
+        counts = await self.library.view_counts()
+        choices = [
+            ViewChoice(label, counts.get(key, 0), ListQuery(view=key))
+            for key, label in STANDARD_VIEWS
+        ]
+        sort = self.query_state.sort
+        for feed in await self.library.feeds():
+            title = safe(feed.title or feed.url, 60)
+            query = ListQuery(feed_id=feed.id, feed_title=title, sort=sort)
+            choices.append(ViewChoice(query.label, feed.articles, query))
+        for tag, count in await self.library.tags():
+            query = ListQuery(tag=tag, sort=sort)
+            choices.append(ViewChoice(safe(query.label, 60), count, query))
+        choices = [replace_sort(c, sort) for c in choices]
+        self.app.push_screen(ViewPickerScreen(choices, self.query_state), self._view_chosen)
+
+    def _view_chosen(self, chosen: ListQuery | None) -> None:
+        if chosen is not None:
+            self.previous_query = None
+            self.set_query(chosen)
+
+    def action_cycle_sort(self) -> None:
+        sorts = list(SORTS)
+        current = self.query_state.sort
+        following = sorts[(sorts.index(current) + 1) % len(sorts)] if current in sorts else sorts[0]
+        if self.query_state.search is not None:
+            self.notify("Search results are ordered by relevance.")
+            return
+        self.set_query(replace(self.query_state, sort=following))
+        self.notify(f"Sorted by {following}.")
+
+    def action_search(self) -> None:
+        current = self.query_state.search or ""
+        self.app.push_screen(
+            PromptScreen("Search titles and text", 'words, "a phrase", or prefix*', current),
+            self._search_chosen,
+        )
+
+    def _search_chosen(self, text: str | None) -> None:
+        if not text:
+            return
+        if self.query_state.search is None:
+            self.previous_query = self.query_state
+        self.set_query(ListQuery(search=safe(text, 200), sort=self.query_state.sort))
+
+    # -- links ------------------------------------------------------------------------------
+
+    def _link(self) -> tuple[str | None, str]:
+        article: Article | None = self.reading.article if self.reading else self.reader.article
+        url = article.url if article else None
+        if url is None and self.stories.current is not None:
+            url = self.stories.current.url
+        return url, safe(url, 300)
+
+    def action_open_link(self) -> None:
+        url, shown = self._link()
+        if not url:
+            self.notify("This story has no link.", severity="warning")
+            return
+        if not is_web_link(url):
+            self.notify(
+                f"Not opened: only http and https links are opened ({shown}).",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.open_in_browser(url)
+
+    @work(thread=True, group="browser")
+    def open_in_browser(self, url: str) -> None:
+        """webbrowser may wait for the browser to start, so it runs on a thread."""
+        import webbrowser
+
+        try:
+            opened = webbrowser.open(url, new=2)
+        except webbrowser.Error as exc:
+            self.app.call_from_thread(
+                self.notify, f"Could not open the browser: {exc}", severity="error", markup=False
+            )
+            return
+        message = f"Opened in your browser: {safe(url, 300)}" if opened else "No browser found."
+        self.app.call_from_thread(
+            self.notify, message, severity="information" if opened else "warning", markup=False
+        )
+
+    def action_copy_link(self) -> None:
+        url, shown = self._link()
+        if not url:
+            self.notify("This story has no link.", severity="warning")
+            return
+        self.app.copy_to_clipboard(safe(url, 2000))
+        self.notify(f"Copied the link: {shown}", markup=False)
+
+    # -- other screens ----------------------------------------------------------------------
+
+    @work(group="briefing-mark")
+    async def action_mark_briefing(self) -> None:
+        await self.library.set_last_briefing()
+        await self.refresh_counts()
+        self.notify("Marked: 'since last briefing' now starts here.")
+
+    @work(group="feeds", exclusive=True)
+    async def action_feeds(self) -> None:
+        from briefing.tui.screens.feeds import FeedHealthScreen
+
+        feeds = await self.library.feeds()
+        self.app.push_screen(FeedHealthScreen(feeds))
+
+    def action_refresh(self) -> None:
+        self.briefing_app.start_refresh(all_feeds=False)
+
+    def action_refresh_all(self) -> None:
+        self.briefing_app.start_refresh(all_feeds=True)
+
+    def action_digest(self) -> None:
+        self.briefing_app.start_digest()
+
+
+def replace_sort(choice: ViewChoice, sort: str) -> ViewChoice:
+    """The same view choice, keeping the list's current sort order."""
+    return ViewChoice(choice.label, choice.count, replace(choice.query, sort=sort))

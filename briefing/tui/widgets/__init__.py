@@ -1,0 +1,1 @@
+"""Widgets of the Briefing app: story list, reader, panes and the view bar."""

@@ -1,0 +1,254 @@
+"""The story list: a virtual list that draws only the rows on screen.
+
+A heavy user keeps 100,000 articles, so the list never makes a widget per
+story: it knows the total, draws lines with the Line API, and asks its
+`loader` for the page of rows it is about to draw. It does no database work
+itself; the screen hands it an async loader that does.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from briefing.models import ArticleRow
+from briefing.tui.formatting import row_lines
+
+__all__ = ["RowLoader", "StoryList"]
+
+RowLoader = Callable[[int, int], Awaitable[list[ArticleRow]]]
+
+ROW_HEIGHT = 2
+PAGE_SIZE = 100
+MAX_PAGES = 40  # pages kept in memory; far-away pages are dropped and reloaded on demand
+
+
+class StoryList(ScrollView, can_focus=True):
+    """Stories in the current view, two lines each, with a cursor."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"story-list--cursor", "story-list--empty"}
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor_down", "Next story", show=False),
+        Binding("k,up", "cursor_up", "Previous story", show=False),
+        Binding("home,g", "first", "First story", show=False),
+        Binding("end,G", "last", "Last story", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("enter", "select", "Open", show=False),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
+
+    class Highlighted(Message):
+        """The cursor moved onto a story whose row is loaded."""
+
+        def __init__(self, story_list: StoryList, index: int, row: ArticleRow) -> None:
+            super().__init__()
+            self.story_list = story_list
+            self.index = index
+            self.row = row
+
+    class Selected(Message):
+        """The user asked to open the story under the cursor."""
+
+        def __init__(self, story_list: StoryList, index: int, row: ArticleRow) -> None:
+            super().__init__()
+            self.story_list = story_list
+            self.index = index
+            self.row = row
+
+    def __init__(
+        self,
+        *,
+        empty_text: str = "No stories in this view.",
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.empty_text = empty_text
+        self.total = 0
+        self._loader: RowLoader | None = None
+        self._pages: OrderedDict[int, list[ArticleRow]] = OrderedDict()
+        self._pending: set[int] = set()
+        self._generation = 0
+        self._announced: int | None = None
+        self.describe: Callable[[ArticleRow], tuple[Text, Text]] = row_lines
+
+    # -- data -------------------------------------------------------------------------------
+
+    def reset(self, total: int, loader: RowLoader, cursor: int = 0) -> None:
+        """Show a new set of stories: `total` of them, fetched page by page with `loader`."""
+        self._generation += 1
+        self._loader = loader
+        self._pages.clear()
+        self._pending.clear()
+        self.total = max(0, total)
+        self._announced = None
+        self.virtual_size = Size(self.size.width, self.total * ROW_HEIGHT)
+        self.cursor = min(max(0, cursor), max(0, self.total - 1))
+        self.refresh()
+
+    def row_at(self, index: int) -> ArticleRow | None:
+        """The row at `index` if it is loaded."""
+        page = self._pages.get(index // PAGE_SIZE)
+        if page is None:
+            return None
+        offset = index % PAGE_SIZE
+        return page[offset] if offset < len(page) else None
+
+    @property
+    def current(self) -> ArticleRow | None:
+        """The row under the cursor, if any and loaded."""
+        return self.row_at(self.cursor) if self.total else None
+
+    def index_of(self, article_id: int) -> int | None:
+        """Where a loaded story sits in the list."""
+        for number, page in self._pages.items():
+            for offset, row in enumerate(page):
+                if row.id == article_id:
+                    return number * PAGE_SIZE + offset
+        return None
+
+    def update_row(self, row: ArticleRow) -> None:
+        """Redraw a story whose marks changed, wherever it is loaded."""
+        for page in self._pages.values():
+            for offset, old in enumerate(page):
+                if old.id == row.id:
+                    page[offset] = row
+        self.refresh()
+
+    async def load_all_until(self, index: int) -> None:
+        """Make sure every page up to `index` is loaded (used to search for the next unread)."""
+        for number in range(0, min(index, self.total - 1) // PAGE_SIZE + 1):
+            if number not in self._pages:
+                await self._fetch(number, self._generation)
+
+    def _want(self, index: int) -> None:
+        number = index // PAGE_SIZE
+        if number in self._pages or number in self._pending or self._loader is None:
+            return
+        self._pending.add(number)
+        self.run_worker(self._fetch(number, self._generation), group="story-pages")
+
+    async def _fetch(self, number: int, generation: int) -> None:
+        loader = self._loader
+        if loader is None:
+            return
+        try:
+            rows = await loader(number * PAGE_SIZE, PAGE_SIZE)
+        finally:
+            self._pending.discard(number)
+        if generation != self._generation:
+            return
+        self._pages[number] = list(rows)
+        self._pages.move_to_end(number)
+        while len(self._pages) > MAX_PAGES:
+            self._pages.popitem(last=False)
+        self.refresh()
+        self._announce()
+
+    def _announce(self) -> None:
+        row = self.current
+        if row is not None and self._announced != self.cursor:
+            self._announced = self.cursor
+            self.post_message(self.Highlighted(self, self.cursor, row))
+
+    # -- cursor -----------------------------------------------------------------------------
+
+    def validate_cursor(self, value: int) -> int:
+        return min(max(0, value), max(0, self.total - 1))
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._announced = None if old != new else self._announced
+        if self.total:
+            region = Region(0, new * ROW_HEIGHT, max(1, self.size.width), ROW_HEIGHT)
+            self.scroll_to_region(region, animate=False, force=True)
+            if self.row_at(new) is None:
+                self._want(new)
+            self._announce()
+        self.refresh()
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = self.total - 1
+
+    def action_page_down(self) -> None:
+        self.cursor += max(1, self.scrollable_content_region.height // ROW_HEIGHT)
+
+    def action_page_up(self) -> None:
+        self.cursor -= max(1, self.scrollable_content_region.height // ROW_HEIGHT)
+
+    def action_select(self) -> None:
+        row = self.current
+        if row is not None:
+            self.post_message(self.Selected(self, self.cursor, row))
+
+    async def _on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = (offset.y + self.scroll_offset.y) // ROW_HEIGHT
+        if 0 <= index < self.total:
+            self.cursor = index
+            self.action_select()
+
+    # -- drawing ----------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, self.total * ROW_HEIGHT)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        line = self.scroll_offset.y + y
+        index, part = divmod(line, ROW_HEIGHT)
+        if self.total == 0:
+            if line == 0:
+                empty = self.get_component_rich_style("story-list--empty")
+                return self._strip(Text(" " + self.empty_text), width, base + empty)
+            return Strip.blank(width, base)
+        if index >= self.total:
+            return Strip.blank(width, base)
+        row = self.row_at(index)
+        if row is None:
+            self._want(index)
+            text = Text("  \u2026" if part == 0 else "")
+        else:
+            text = self.describe(row)[part]
+        style = base
+        if index == self.cursor:
+            style = base + self.get_component_rich_style("story-list--cursor")
+        return self._strip(text, width, style)
+
+    def _strip(self, text: Text, width: int, style: Style) -> Strip:
+        text = text.copy()
+        text.no_wrap = True
+        text.truncate(max(0, width), overflow="ellipsis", pad=True)
+        segments = [
+            Segment(segment.text, style + segment.style if segment.style else style)
+            for segment in text.render(self.app.console)
+            if segment.text != "\n"
+        ]
+        return Strip(segments, width).adjust_cell_length(width, style)

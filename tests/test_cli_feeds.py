@@ -1,0 +1,159 @@
+"""The subscription and listing commands, run as a user would from a shell."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from briefing.cli import main
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    config = tmp_path / "briefing.toml"
+    config.write_text("", encoding="utf-8")
+    monkeypatch.setenv("BRIEFING_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("BRIEFING_CONFIG", str(config))
+    return tmp_path
+
+
+def _feed_file(path: Path, title: str, items: list[tuple[str, str, str, str]]) -> Path:
+    entries = "".join(
+        f"<item><guid>{guid}</guid><title>{name}</title><link>https://example.org/{guid}</link>"
+        f"<pubDate>{date}</pubDate><description>{body}</description></item>"
+        for guid, name, date, body in items
+    )
+    path.write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>'
+        f"<link>https://example.org/</link>{entries}</channel></rss>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _out(capsys: pytest.CaptureFixture[str]) -> str:
+    return capsys.readouterr().out
+
+
+def test_add_refresh_list_and_search_a_local_feed(
+    isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = _feed_file(
+        isolated / "council.xml",
+        "Council [bold]News[/bold]",
+        [
+            ("1", "Roads budget agreed", "Mon, 02 Mar 2026 09:00:00 GMT", "Money for potholes."),
+            ("2", "Library hours", "Tue, 03 Mar 2026 09:00:00 GMT", "Longer opening times."),
+        ],
+    )
+    assert main(["add", str(feed), "--folder", "Local/Council"]) == 0
+    assert main(["refresh"]) == 0
+    out = _out(capsys)
+    assert "2 new" in out and "0 failed" in out
+    assert main(["list", "--json"]) == 0
+    records = [json.loads(line) for line in _out(capsys).splitlines()]
+    assert [r["title"] for r in records] == ["Library hours", "Roads budget agreed"]
+    assert records[1]["published"] == "2026-03-02T09:00:00+00:00"
+    assert records[1]["feed"] == "Council [bold]News[/bold]" and records[1]["read"] is False
+    assert main(["list", "--since", "2026-03-03", "--json"]) == 0
+    assert [json.loads(line)["title"] for line in _out(capsys).splitlines()] == ["Library hours"]
+    assert main(["list", "--feed", "council [bold]news[/bold]"]) == 0
+    assert "Roads budget agreed" in _out(capsys)
+    assert main(["search", "--json", "potholes"]) == 0
+    [hit] = [json.loads(line) for line in _out(capsys).splitlines()]
+    assert hit["title"] == "Roads budget agreed" and "potholes" in hit["snippet"]
+    assert main(["feeds"]) == 0
+    table = _out(capsys)
+    assert "Council [bold]News[/bold]" in table and "Local/Council" in table
+    assert main(["vacuum"]) == 0
+
+
+def test_add_rejects_what_is_neither_a_link_nor_a_file(
+    isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["add", "javascript:alert(1)"]) == 2
+    assert "neither an http(s) link nor an existing feed file" in capsys.readouterr().err
+    assert main(["add", str(isolated)]) == 2
+
+
+def test_opml_round_trip_keeps_folders(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    opml = isolated / "in.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head><title>mine</title></head><body>'
+        '<outline text="News"><outline text="World">'
+        '<outline type="rss" text="Wire" xmlUrl="https://wire.example/rss"/></outline>'
+        '<outline type="rss" text="Daily" xmlUrl="https://daily.example/feed"/></outline>'
+        '<outline type="rss" text="Loose" xmlUrl="https://loose.example/atom"/>'
+        '<outline type="rss" text="Bad" xmlUrl="javascript:alert(1)"/>'
+        "</body></opml>",
+        encoding="utf-8",
+    )
+    assert main(["import-opml", str(opml)]) == 0
+    assert "3 feeds added" in _out(capsys)
+    assert main(["feeds", "--json"]) == 0
+    folders = {
+        record["url"]: record["folder"] for record in map(json.loads, _out(capsys).splitlines())
+    }
+    assert folders == {
+        "https://wire.example/rss": "News/World",
+        "https://daily.example/feed": "News",
+        "https://loose.example/atom": None,
+    }
+    exported = isolated / "out.opml"
+    assert main(["export-opml", "-o", str(exported)]) == 0
+    from briefing.sources.opml import parse_opml
+
+    document = parse_opml(exported.read_bytes())
+    assert {(f.url, f.folder, f.title) for f in document.feeds} == {
+        ("https://wire.example/rss", ("News", "World"), "Wire"),
+        ("https://daily.example/feed", ("News",), "Daily"),
+        ("https://loose.example/atom", (), "Loose"),
+    }
+    assert main(["import-opml", str(exported)]) == 0
+    assert "0 feeds added, 3 already subscribed" in _out(capsys)
+
+
+def test_remove_by_title_deletes_the_feed(
+    isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = _feed_file(isolated / "a.xml", "Alpha", [("1", "One", "", "Text.")])
+    main(["add", str(feed), "--title", "My Alpha"])
+    main(["refresh"])
+    _out(capsys)
+    assert main(["remove", "my alpha"]) == 0
+    assert "and its 1 articles" in _out(capsys)
+    assert main(["remove", "my alpha"]) == 1
+    assert main(["list", "--json"]) == 0 and _out(capsys) == ""
+
+
+def test_refresh_reports_failed_feeds_and_still_exits_zero(
+    isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = _feed_file(isolated / "good.xml", "Good", [("1", "Fine", "", "Text.")])
+    broken = isolated / "broken.xml"
+    broken.write_text("<html><body>not a feed</body></html>", encoding="utf-8")
+    main(["add", str(good)])
+    main(["add", str(broken)])
+    assert main(["refresh"]) == 0
+    out = _out(capsys)
+    assert "1 failed" in out and "failed: " in out and "HTML page" in out
+    assert main(["refresh", "--feed", "nothing-called-this"]) == 2
+
+
+def test_bad_config_is_a_usage_error(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (isolated / "briefing.toml").write_text("[general]\nretention_days = 'soon'\n")
+    assert main(["refresh"]) == 2
+    assert "retention_days" in capsys.readouterr().err
+
+
+def test_refresh_while_another_briefing_holds_the_store(
+    isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from briefing.store import Store
+
+    with Store.open(isolated / "data" / "briefing.db"):
+        assert main(["refresh"]) == 1
+        assert "in use by another Briefing process" in capsys.readouterr().err
+        assert main(["list"]) == 0  # reading still works, read-only

@@ -1,0 +1,215 @@
+"""Hostile documents: entity bombs, external entities, bombs, nesting, bad bytes, odd dates."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from briefing.sources.htmltext import html_to_text
+from briefing.sources.jsonfeed import parse_json_feed
+from briefing.sources.opml import parse_opml
+from briefing.sources.parse import gunzip_capped, parse_feed
+
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY a "aaaaaaaaaa">\n'
+    + b"".join(b'<!ENTITY %c "%s">\n' % (98 + i, (b"&%c;" % (97 + i)) * 10) for i in range(9))
+    + b']>\n<rss version="2.0"><channel><title>&j;</title>'
+    b"<item><title>t &j;</title></item></channel></rss>"
+)
+EXTERNAL = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/hostname">]>\n'
+    b'<rss version="2.0"><channel><title>T &xxe;</title>'
+    b"<item><title>a</title></item></channel></rss>"
+)
+SMALL_RSS = (
+    b'<rss version="2.0"><channel><title>T</title><item><title>a</title>'
+    b"<guid>1</guid><pubDate>Mon, 01 Jan 2024 00:00:00 GMT</pubDate>"
+    b"<description>&lt;p&gt;Hello&lt;/p&gt;</description></item></channel></rss>"
+)
+
+
+def test_billion_laughs_is_not_expanded():
+    feed = parse_feed(BILLION_LAUGHS, "https://x.example/")
+    assert len(feed.title or "") < 100
+    assert all(len(entry.title or "") < 100 for entry in feed.entries)
+    assert any("entity" in problem for problem in feed.problems)
+
+
+def test_external_entities_are_not_fetched():
+    feed = parse_feed(EXTERNAL, "https://x.example/")
+    assert feed.title is not None
+    assert "\n" not in feed.title
+    assert any("entity" in problem for problem in feed.problems)
+
+
+def test_gzip_bomb_is_refused():
+    bomb = gzip.compress(b"\x00" * 50_000_000)
+    feed = parse_feed(bomb, "f.xml", max_bytes=1_000_000)
+    assert feed.error is not None and "gzip" in feed.error
+
+
+def test_gunzip_capped_stops_at_the_limit():
+    data = gzip.compress(b"a" * 10_000)
+    assert gunzip_capped(data, 10_000) == b"a" * 10_000
+    with pytest.raises(ValueError, match="9,999"):
+        gunzip_capped(data, 9_999)
+
+
+def test_oversize_document_is_refused_before_parsing():
+    feed = parse_feed(b" " * 2_000, "f.xml", max_bytes=1_000)
+    assert feed.error is not None and "larger" in feed.error
+
+
+def test_deeply_nested_markup_in_a_body_is_read_quickly_as_text():
+    body = b"&lt;div&gt;" * 100_000 + b"deep text"
+    data = SMALL_RSS.replace(b"&lt;p&gt;Hello&lt;/p&gt;", body)
+    feed = parse_feed(data, "f.xml")
+    assert feed.entries[0].body.endswith("deep text")
+
+
+def test_deeply_nested_xml_elements_do_not_crash():
+    data = SMALL_RSS.replace(b"<guid>", b"<x>" * 20_000 + b"</x>" * 20_000 + b"<guid>")
+    feed = parse_feed(data, "f.xml")
+    assert feed.kind == "rss"
+
+
+def test_html_to_text_survives_pathological_nesting():
+    assert html_to_text("<b><i>" * 50_000 + "end").endswith("end")
+    assert html_to_text("<div>" * 300 + "<p>kept</p>") == "kept"
+
+
+def test_invalid_utf8_is_read_with_a_problem():
+    data = SMALL_RSS.replace(b"<title>T</title>", b"<title>T \xff\xfe\xc3</title>")
+    feed = parse_feed(b'<?xml version="1.0" encoding="utf-8"?>' + data, "f.xml")
+    assert feed.title is not None and feed.title.startswith("T ")
+    assert feed.problems
+
+
+def test_dates_out_of_range_or_negative_become_none():
+    for text in (b"Sat, 01 Jan 10000 00:00:00 GMT", b"-100", b"-62135596800", b"garbage"):
+        data = SMALL_RSS.replace(b"Mon, 01 Jan 2024 00:00:00 GMT", text)
+        assert parse_feed(data, "f.xml").entries[0].published is None
+
+
+def test_control_characters_and_escapes_in_titles_are_kept_as_text_only():
+    data = SMALL_RSS.replace(
+        b"<title>a</title>", b"<title>a &#x1b;[31mred [link=x]y[/link]</title>"
+    )
+    title = parse_feed(data, "f.xml").entries[0].title or ""
+    assert "[link=x]" in title  # shown literally; the printers escape it
+
+
+XMLISH = st.lists(
+    st.sampled_from(
+        [
+            "<rss>",
+            "</rss>",
+            "<channel>",
+            "</channel>",
+            "<item>",
+            "</item>",
+            "<title>",
+            "</title>",
+            "<feed xmlns='http://www.w3.org/2005/Atom'>",
+            "</feed>",
+            "<entry>",
+            "</entry>",
+            "<link href='/x'/>",
+            "<![CDATA[",
+            "]]>",
+            "&amp;",
+            "&bogus;",
+            "<!--",
+            "-->",
+            "<!DOCTYPE x [<!ENTITY e 'v'>]>",
+            "<?xml version='1.0'?>",
+            "\x00",
+            "\ufeff",
+            "<pubDate>",
+            "</pubDate>",
+            "Mon, 01 Jan 99999 00:00:00",
+            "<description>",
+            "</description>",
+            "&lt;p&gt;",
+            "text",
+            "<",
+            ">",
+            '"',
+            "{",
+            "}",
+            "[",
+            "]",
+        ]
+    ),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(doc=XMLISH, encoding=st.sampled_from(["utf-8", "utf-16", "latin-1"]))
+def test_random_xmlish_documents_never_raise(doc: str, encoding: str):
+    data = doc.encode(encoding, errors="replace")
+    feed = parse_feed(data, "https://x.example/feed")
+    assert feed.error is not None or feed.kind is not None
+    parse_opml(data)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.binary(max_size=2_000))
+def test_random_bytes_never_raise(data: bytes):
+    parse_feed(data, "f")
+    parse_opml(data)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    position=st.integers(min_value=0, max_value=len(SMALL_RSS) - 1),
+    byte=st.integers(min_value=0, max_value=255),
+)
+def test_mutated_feeds_never_raise(position: int, byte: int):
+    data = SMALL_RSS[:position] + bytes([byte]) + SMALL_RSS[position + 1 :]
+    parse_feed(data, "f")
+
+
+JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "version",
+                    "title",
+                    "items",
+                    "id",
+                    "url",
+                    "content_html",
+                    "content_text",
+                    "date_published",
+                    "authors",
+                    "author",
+                    "home_page_url",
+                    "feed_url",
+                    "name",
+                ]
+            ),
+            children,
+            max_size=6,
+        )
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(doc=JSONISH)
+def test_random_json_never_raises(doc: object):
+    import json
+
+    text = json.dumps(doc)
+    feed = parse_json_feed(text)
+    if isinstance(doc, dict) and isinstance(doc.get("items"), list):
+        assert feed.error is None

@@ -1,0 +1,281 @@
+"""Driving the reader with keys, as a user would: open, move, panes, help, views, search."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Static
+from tui_support import make_app, settle
+
+from briefing.tui.screens.dialogs import PromptScreen, ViewPickerScreen
+from briefing.tui.screens.help import HelpScreen
+from briefing.tui.screens.main import MainScreen
+from briefing.tui.widgets.panes import FiguresPane, QuotesPane, RelatedPane
+from briefing.tui.widgets.reader import Reader
+from briefing.tui.widgets.story_list import StoryList
+
+
+@pytest.fixture(autouse=True)
+def private_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BRIEFING_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("BRIEFING_CONFIG", str(tmp_path / "absent.toml"))
+
+
+def main_screen(app: object) -> MainScreen:
+    screen = app.screen  # type: ignore[attr-defined]
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+def titles(screen: MainScreen) -> list[str]:
+    stories = screen.stories
+    return [stories.row_at(i).title for i in range(stories.total)]  # type: ignore[union-attr]
+
+
+async def test_list_appears_with_fixture_stories_newest_first(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        assert titles(screen) == [
+            "Valmora shippers push back on sea-wall levy",
+            "Port of Valmora sets €120m harbour levy to fund sea wall",
+            "Northfield libraries to open on Sundays",
+        ]
+        assert screen.reader.article is not None
+        assert screen.reader.article.title == "Valmora shippers push back on sea-wall levy"
+
+
+async def test_moving_down_and_up_opens_each_story_in_the_reader(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await pilot.press("j")
+        await settle(pilot)
+        assert screen.stories.cursor == 1
+        assert screen.reader.article is not None
+        assert screen.reader.article.source == "Coastal Gazette"
+        await pilot.press("down", "down")
+        await settle(pilot)
+        assert screen.stories.cursor == 2
+        assert screen.reader.article.source == "Town Crier"
+        await pilot.press("k", "up")
+        await settle(pilot)
+        assert screen.stories.cursor == 0
+        assert screen.reader.article.source == "Daily Ledger"
+
+
+async def test_enter_opens_the_story_marks_it_read_and_focuses_the_reader(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        assert screen.stories.current is not None and not screen.stories.current.read
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.focused, Reader)
+        assert screen.stories.row_at(0).read  # type: ignore[union-attr]
+        assert screen.counts["unread"] == 2
+        await pilot.press("escape")
+        assert isinstance(app.focused, StoryList)
+
+
+async def test_reader_shows_summary_then_cleaned_text_and_panes_fill(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        screen = main_screen(app)
+        quotes = screen.query_one(QuotesPane)
+        figures = screen.query_one(FiguresPane)
+        assert quotes.option_count == 2
+        assert "Ines Marsh" in str(quotes.get_option_at_index(0).prompt)
+        first_figure = str(figures.get_option_at_index(0).prompt)
+        assert "€120m ($130m)" in first_figure
+        assert "harbour levy over five years" in first_figure
+        summary = str(screen.query_one("#reader-summary", Static).content)
+        assert summary.startswith("Summary")
+        assert screen.reader.document is not None
+        assert len(screen.reader._paragraphs) == len(screen.reader.document.paragraphs)
+
+
+async def test_real_analysis_fills_the_reader_summary(tmp_path: Path) -> None:
+    app = make_app(tmp_path, real_analysis=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        screen = main_screen(app)
+        assert screen.reading is not None
+        assert screen.reading.analysis.sentences
+        assert "Summary" in str(screen.query_one("#reader-summary", Static).content)
+
+
+async def test_number_keys_and_tab_reach_every_pane_at_80_columns(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        assert screen.has_class("-narrow")
+        for key, pane_type in (("1", QuotesPane), ("2", FiguresPane), ("3", RelatedPane)):
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.focused, pane_type)
+            visible = [p for p in screen.panes if p.display]
+            assert [type(p) for p in visible] == [pane_type]
+            assert app.focused.region.height > 3
+        await pilot.press("0")
+        seen = []
+        for _ in range(5):
+            await pilot.press("tab")
+            await pilot.pause()
+            seen.append(type(app.focused).__name__)
+        assert seen == ["Reader", "QuotesPane", "FiguresPane", "RelatedPane", "StoryList"]
+
+
+async def test_all_three_panes_are_visible_at_120_columns(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        assert screen.has_class("-wide")
+        for pane in screen.panes:
+            assert pane.display and pane.region.height >= 8 and pane.region.width >= 30
+        assert screen.reader.region.width >= 40
+
+
+async def test_choosing_a_quote_highlights_its_sentence_in_the_reader(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        screen = main_screen(app)
+        await pilot.press("1")
+        await pilot.pause()
+        quotes = screen.query_one(QuotesPane)
+        quotes.highlighted = 1
+        await pilot.pause()
+        document = screen.reader.document
+        assert document is not None
+        sentence = screen.reader.highlighted
+        assert sentence == quotes.values[1]
+        chosen = document.sentences[sentence]
+        assert "A levy of this size" in chosen.text
+        paragraph = screen.reader._paragraphs[chosen.paragraph]
+        rendered = paragraph.content
+        spans = [s for s in rendered.spans if "reverse" in str(s.style)]  # type: ignore[union-attr]
+        assert spans, "the quoted sentence is not highlighted"
+        lit = str(rendered)[spans[0].start : spans[0].end]
+        assert lit == chosen.text
+        await pilot.press("2")
+        await pilot.pause()
+        figures = screen.query_one(FiguresPane)
+        figures.highlighted = 1
+        await pilot.pause()
+        assert "€180m" in document.sentences[screen.reader.highlighted or 0].text
+
+
+async def test_help_screen_lists_the_keys_from_the_bindings(tmp_path: Path) -> None:
+    app = make_app(tmp_path, keys={"star": "f"})
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-text", Static).content)
+        for description in ("Pick", "Dismiss", "Undo", "Search", "Next unread", "Quit"):
+            assert description in text
+        star_line = next(line for line in text.splitlines() if line.strip().endswith("Star"))
+        assert star_line.split()[0] == "f"
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_command_palette_offers_every_described_action(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        names = {command.title for command in app.get_system_commands(app.screen)}
+        for name in ("Star", "Pick", "Dismiss", "Undo", "Views", "Search", "Feed health", "Help"):
+            assert name in names
+
+
+async def test_search_shows_matches_as_a_view_with_highlighted_snippets(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptScreen)
+        await pilot.press(*"shippers", "enter")
+        await settle(pilot)
+        screen = main_screen(app)
+        assert screen.query_state.search == "shippers"
+        assert screen.stories.total == 2
+        row = screen.stories.row_at(0)
+        assert row is not None
+        _, second = screen.row_text(row)
+        highlighted = [str(second)[s.start : s.end] for s in second.spans if "reverse" in s.style]
+        assert highlighted and all(h.lower().startswith("shipper") for h in highlighted)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen.query_state.search is None
+        assert screen.stories.total == 3
+
+
+async def test_view_picker_switches_to_starred_with_counts(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        assert isinstance(app.screen, ViewPickerScreen)
+        labels = [(c.label, c.count) for c in app.screen.choices]
+        assert ("Starred", 1) in labels and ("All", 3) in labels
+        index = next(i for i, c in enumerate(app.screen.choices) if c.label == "Starred")
+        app.screen.query_one("#view-options").highlighted = index  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = main_screen(app)
+        assert screen.query_state.view == "starred"
+        assert titles(screen) == ["Valmora shippers push back on sea-wall levy"]
+
+
+async def test_feed_view_lists_one_feed(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, ViewPickerScreen)
+        feed = next(i for i, c in enumerate(picker.choices) if c.query.feed_id is not None)
+        assert picker.choices[feed].count == 3
+        picker.query_one("#view-options").highlighted = feed  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert main_screen(app).stories.total == 3
+
+
+async def test_sort_cycles_date_source_size(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await pilot.press("S")
+        await settle(pilot)
+        assert screen.query_state.sort == "source"
+        sources = [screen.stories.row_at(i).source for i in range(3)]  # type: ignore[union-attr]
+        assert sources == sorted(sources)
+        await pilot.press("S")
+        await settle(pilot)
+        assert screen.query_state.sort == "size"
+        await pilot.press("S")
+        await settle(pilot)
+        assert screen.query_state.sort == "date"

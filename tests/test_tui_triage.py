@@ -1,0 +1,199 @@
+"""Triage from the keyboard: each key sets its mark, moves on, can be undone, and persists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tui_support import make_app, settle
+
+from briefing.store import Store
+from briefing.tui.screens.dialogs import PromptScreen
+from briefing.tui.screens.main import MainScreen
+
+
+@pytest.fixture(autouse=True)
+def private_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BRIEFING_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("BRIEFING_CONFIG", str(tmp_path / "absent.toml"))
+
+
+def main_screen(app: object) -> MainScreen:
+    screen = app.screen  # type: ignore[attr-defined]
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+def stored_flags(tmp_path: Path) -> dict[str, tuple[bool, bool, bool, bool, tuple[str, ...]]]:
+    """Title -> (read, starred, picked, dismissed, tags), read back from the database file."""
+    with Store.open(tmp_path / "briefing.db", read_only=True) as store:
+        rows = store.list_articles("all", limit=50) + store.list_articles("dismissed", limit=50)
+    return {r.title: (r.read, r.starred, r.picked, r.dismissed, r.tags) for r in rows}
+
+
+LEDGER = "Valmora shippers push back on sea-wall levy"
+GAZETTE = "Port of Valmora sets €120m harbour levy to fund sea wall"
+CRIER = "Northfield libraries to open on Sundays"
+
+
+@pytest.mark.parametrize(
+    ("key", "flag"),
+    [("s", "starred"), ("p", "picked"), ("d", "dismissed"), ("u", "read")],
+)
+async def test_each_triage_key_sets_its_mark_and_moves_to_the_next_story(
+    tmp_path: Path, key: str, flag: str
+) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await pilot.press(key)
+        await settle(pilot)
+        row = screen.stories.row_at(0)
+        assert row is not None and getattr(row, flag) is True
+        assert screen.stories.cursor == 1
+        assert screen.reader.article is not None and screen.reader.article.title == GAZETTE
+    index = ("read", "starred", "picked", "dismissed").index(flag)
+    assert stored_flags(tmp_path)[LEDGER][index] is True
+
+
+async def test_a_second_press_clears_the_mark(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("s", "k", "s")
+        await settle(pilot)
+        assert not main_screen(app).stories.row_at(0).starred  # type: ignore[union-attr]
+
+
+async def test_undo_reverses_the_last_actions_in_order_and_returns_to_the_story(
+    tmp_path: Path,
+) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        assert screen.stories.cursor == 2
+        await pilot.press("z")
+        await settle(pilot)
+        assert screen.stories.cursor == 1
+        assert not screen.stories.row_at(1).picked  # type: ignore[union-attr]
+        assert screen.stories.row_at(0).starred  # type: ignore[union-attr]
+        await pilot.press("z")
+        await settle(pilot)
+        assert screen.stories.cursor == 0
+        assert not screen.stories.row_at(0).starred  # type: ignore[union-attr]
+        assert screen.counts["starred"] == 0
+    flags = stored_flags(tmp_path)
+    assert not flags[LEDGER][1] and not flags[GAZETTE][2]
+
+
+async def test_tagging_adds_a_tag_that_shows_and_a_tag_view_lists(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptScreen)
+        await pilot.press(*"ports", "enter")
+        await settle(pilot)
+        row = screen.stories.row_at(0)
+        assert row is not None and row.tags == ("ports",)
+        assert "#ports" in str(screen.row_text(row)[1])
+        assert screen.stories.cursor == 1
+        tags = await app.library.tags()
+        assert tags == [("ports", 1)]
+        await pilot.press("z")
+        await settle(pilot)
+        assert screen.stories.row_at(0).tags == ()  # type: ignore[union-attr]
+    assert stored_flags(tmp_path)[LEDGER][4] == ()
+
+
+async def test_next_and_previous_unread_skip_read_stories(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await pilot.press("j", "enter")  # read the middle story
+        await settle(pilot)
+        await pilot.press("escape", "k")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert screen.stories.cursor == 2
+        await pilot.press("N")
+        await settle(pilot)
+        assert screen.stories.cursor == 0
+
+
+async def test_triage_survives_a_restart(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")  # star the Ledger story, move to the Gazette
+        await settle(pilot)
+        await pilot.press("p")  # pick the Gazette, move to the Crier
+        await settle(pilot)
+        await pilot.press("d")  # dismiss the Crier
+        await settle(pilot)
+    again = make_app(tmp_path)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(again)
+        rows = {screen.stories.row_at(i).title: screen.stories.row_at(i) for i in range(2)}  # type: ignore[union-attr]
+        assert screen.stories.total == 2  # the dismissed story left the "all" view
+        assert rows[LEDGER].starred and rows[GAZETTE].picked
+        assert screen.counts["dismissed"] == 1 and screen.counts["picked"] == 1
+
+
+async def test_keys_can_be_rebound_from_the_settings(tmp_path: Path) -> None:
+    app = make_app(tmp_path, keys={"star": "f", "nonsense": "x"})
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.unknown_keys == ["nonsense"]
+        await pilot.press("f")
+        await settle(pilot)
+        assert main_screen(app).stories.row_at(0).starred  # type: ignore[union-attr]
+        await pilot.press("k", "s")
+        await settle(pilot)
+        assert main_screen(app).stories.row_at(0).starred  # type: ignore[union-attr]
+
+
+async def test_digest_previews_the_picked_stories_and_writes_the_file(tmp_path: Path) -> None:
+    from briefing.tui.screens.digest import DigestPreviewScreen
+
+    app = make_app(tmp_path)
+    target = tmp_path / "out" / "morning.html"
+    target.parent.mkdir()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)  # nothing picked: a note, no preview
+        await pilot.press("j", "p")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        preview = app.screen
+        assert isinstance(preview, DigestPreviewScreen)
+        assert len(preview.stories) == 1
+        assert GAZETTE in preview.text and "Ines Marsh" in preview.text
+        await pilot.press("w")
+        await pilot.pause()
+        prompt = app.screen
+        assert isinstance(prompt, PromptScreen)
+        prompt.query_one("#prompt-input").value = str(target)  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await settle(pilot)
+        html = target.read_text(encoding="utf-8")
+        assert html.lstrip().lower().startswith("<!doctype html")
+        assert "Ines Marsh" in html
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert app.screen.counts["since_briefing"] == 0

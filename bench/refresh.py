@@ -29,12 +29,52 @@ import time
 from pathlib import Path
 
 HOSTS = 64
-WORDS = (
-    "council budget harbour ferry minister spending report analysts said tuesday policy "
-    "reform billion million committee vote treasury plan regional transport health school "
-    "energy grid tariff inflation growth forecast deficit pension union strike agreement "
-    "parliament opposition leader statement official figures quarter annual review"
-).split()
+WORDS = tuple(
+    [
+        "council",
+        "budget",
+        "harbour",
+        "ferry",
+        "minister",
+        "spending",
+        "report",
+        "analysts",
+        "said",
+        "tuesday",
+        "policy",
+        "reform",
+        "billion",
+        "million",
+        "committee",
+        "vote",
+        "treasury",
+        "plan",
+        "regional",
+        "transport",
+        "health",
+        "school",
+        "energy",
+        "grid",
+        "tariff",
+        "inflation",
+        "growth",
+        "forecast",
+        "deficit",
+        "pension",
+        "union",
+        "strike",
+        "agreement",
+        "parliament",
+        "opposition",
+        "leader",
+        "statement",
+        "official",
+        "figures",
+        "quarter",
+        "annual",
+        "review",
+    ]
+)
 
 
 def feed_url(port: int, index: int) -> str:
@@ -52,7 +92,7 @@ def make_feed(index: int) -> bytes:
     if atom:
         parts.append(
             '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
-            f"<title>Bench feed {index}</title><link href=\"https://site{index}.example/\"/>"
+            f'<title>Bench feed {index}</title><link href="https://site{index}.example/"/>'
             f"<id>urn:bench:{index}</id><updated>2024-01-01T00:00:00Z</updated>\n"
         )
     else:
@@ -172,8 +212,11 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def timed(command: list[str], env: dict[str, str]) -> tuple[float, int, int]:
-    """(seconds, peak tree memory in bytes, exit code) of running `command`."""
+def timed(command: list[str], env: dict[str, str]) -> tuple[float, int, float]:
+    """(seconds, peak tree memory in bytes, CPU seconds) of running `command`."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
@@ -193,7 +236,9 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, int, int]:
     watcher.join()
     if process.returncode != 0:
         print(f"  ! {' '.join(command[:3])}... exited {process.returncode}: {errors[-500:]!r}")
-    return elapsed, peak, process.returncode
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, peak, cpu
 
 
 def _api_run(urls: list[str], concurrency: int, states: list | None) -> tuple[float, list]:
@@ -201,10 +246,17 @@ def _api_run(urls: list[str], concurrency: int, states: list | None) -> tuple[fl
     from briefing.sources.fetch import FetchState, fetch_all
 
     settings = NetworkSettings(concurrency=concurrency)
-    requests = [(u, s or FetchState()) for u, s in zip(urls, states or [None] * len(urls))]
+    requests = [
+        (u, s or FetchState()) for u, s in zip(urls, states or [None] * len(urls), strict=True)
+    ]
     started = time.perf_counter()
+    cpu = time.process_time()
     outcomes = asyncio.run(fetch_all(requests, settings, parse="process"))
     elapsed = time.perf_counter() - started
+    print(
+        f"  (fetch_all: {len(urls)} feeds, {elapsed:.2f} s wall, main process cpu "
+        f"{time.process_time() - cpu:.2f} s)"
+    )
     failed = [o for o in outcomes if o.error]
     if failed:
         print(f"  ! api: {len(failed)} failed, e.g. {failed[0].error}")
@@ -219,9 +271,19 @@ def newsboat_run(urls: list[str], threads: int | None, workdir: Path) -> tuple[f
     config = workdir / "config"
     config.write_text(f"reload-threads {threads}\n" if threads else "")
     cache = workdir / f"cache-{threads or 'default'}.db"
-    command = ["newsboat", "-x", "reload", "-u", str(urls_file), "-c", str(cache), "-C", str(config)]
-    cold, peak_cold, _ = timed(command, dict(os.environ))
-    warm, peak_warm, _ = timed(command, dict(os.environ))
+    command = [
+        "newsboat",
+        "-x",
+        "reload",
+        "-u",
+        str(urls_file),
+        "-c",
+        str(cache),
+        "-C",
+        str(config),
+    ]
+    cold, peak_cold, _cpu = timed(command, dict(os.environ))
+    warm, peak_warm, _cpu = timed(command, dict(os.environ))
     return cold, warm, max(peak_cold, peak_warm)
 
 
@@ -238,8 +300,10 @@ def main() -> int:
     briefing = shutil.which("briefing") or str(Path(sys.executable).with_name("briefing"))
     has_cli = (repo / "briefing" / "cli" / "refresh.py").is_file() and Path(briefing).exists()
     newsboat = shutil.which("newsboat")
-    print(f"latency {args.latency * 1000:.0f} ms per request, concurrency {args.concurrency}, "
-          f"{os.cpu_count()} CPUs")
+    print(
+        f"latency {args.latency * 1000:.0f} ms per request, concurrency {args.concurrency}, "
+        f"{os.cpu_count()} CPUs"
+    )
     if not has_cli:
         print("briefing refresh not found: timing fetch_all only")
     if newsboat is None:
@@ -252,8 +316,15 @@ def main() -> int:
             work = Path(temp)
             ready = work / "ready"
             server = subprocess.Popen(
-                [sys.executable, __file__, "--serve", str(port), str(count), str(args.latency),
-                 str(ready)],
+                [
+                    sys.executable,
+                    __file__,
+                    "--serve",
+                    str(port),
+                    str(count),
+                    str(args.latency),
+                    str(ready),
+                ],
             )
             try:
                 while not ready.exists():
@@ -265,7 +336,9 @@ def main() -> int:
                 if has_cli:
                     config = work / "briefing.toml"
                     env = dict(
-                        os.environ, BRIEFING_DATA_DIR=str(work / "data"), BRIEFING_CONFIG=str(config)
+                        os.environ,
+                        BRIEFING_DATA_DIR=str(work / "data"),
+                        BRIEFING_CONFIG=str(config),
                     )
                     config.write_text(
                         f"[network]\nconcurrency = {args.concurrency}\n"
@@ -274,10 +347,14 @@ def main() -> int:
                     opml = work / "feeds.opml"
                     opml.write_text(_opml(urls))
                     base = [briefing]
-                    subprocess.run([*base, "import-opml", str(opml)], env=env, check=True,
-                                   stdout=subprocess.DEVNULL)
-                    row["cold"], row["cold_mem"], _ = timed([*base, "refresh"], env)
-                    row["warm"], row["warm_mem"], _ = timed([*base, "refresh"], env)
+                    subprocess.run(
+                        [*base, "import-opml", str(opml)],
+                        env=env,
+                        check=True,
+                        stdout=subprocess.DEVNULL,
+                    )
+                    row["cold"], row["cold_mem"], row["cold_cpu"] = timed([*base, "refresh"], env)
+                    row["warm"], row["warm_mem"], row["warm_cpu"] = timed([*base, "refresh"], env)
                 if not args.no_api:
                     row["api_cold"], states = _api_run(urls, args.concurrency, None)
                     row["api_warm"], _ = _api_run(urls, args.concurrency, states)
@@ -305,20 +382,29 @@ def _print_row(row: dict[str, object]) -> None:
 
     print(f"N={row['N']}")
     if "cold" in row:
-        print(f"  briefing refresh   cold {seconds('cold')} (peak {megabytes('cold_mem')})  "
-              f"warm {seconds('warm')} (peak {megabytes('warm_mem')})")
+        print(
+            f"  briefing refresh   cold {seconds('cold')} (cpu {seconds('cold_cpu')}, peak "
+            f"{megabytes('cold_mem')})  warm {seconds('warm')} (cpu {seconds('warm_cpu')}, "
+            f"peak {megabytes('warm_mem')})"
+        )
     if "api_cold" in row:
         print(f"  fetch_all only     cold {seconds('api_cold')}  warm {seconds('api_warm')}")
     if "nb32_cold" in row:
-        print(f"  newsboat default   cold {seconds('nb_cold')}  warm {seconds('nb_warm')}  "
-              f"(peak {megabytes('nb_mem')})")
-        print(f"  newsboat 32        cold {seconds('nb32_cold')}  warm {seconds('nb32_warm')}  "
-              f"(peak {megabytes('nb32_mem')})")
+        print(
+            f"  newsboat default   cold {seconds('nb_cold')}  warm {seconds('nb_warm')}  "
+            f"(peak {megabytes('nb_mem')})"
+        )
+        print(
+            f"  newsboat 32        cold {seconds('nb32_cold')}  warm {seconds('nb32_warm')}  "
+            f"(peak {megabytes('nb32_mem')})"
+        )
         if "cold" in row:
             cold = float(row["cold"]) / float(row["nb32_cold"])  # type: ignore[arg-type]
             warm = float(row["warm"]) / float(row["nb32_warm"])  # type: ignore[arg-type]
-            print(f"  ratio vs newsboat 32: cold {cold:.2f} (target <= 0.50), "
-                  f"warm {warm:.2f} (target <= 0.25)")
+            print(
+                f"  ratio vs newsboat 32: cold {cold:.2f} (target <= 0.50), "
+                f"warm {warm:.2f} (target <= 0.25)"
+            )
     else:
         print("  newsboat           skipped (not on PATH)")
     sys.stdout.flush()

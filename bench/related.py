@@ -159,6 +159,8 @@ def bulk_load(conn: sqlite3.Connection, articles: list[SyntheticArticle]) -> Non
         ((i, a.title, a.source, a.published.timestamp()) for i, a in enumerate(articles, start=1)),
     )
     conn.executemany("INSERT INTO related_docs VALUES (?,?,?,?,?,?,?,?,?,?)", docs)
+    sizes = Counter(doc[1] for doc in docs)
+    conn.executemany("INSERT INTO related_stories (story, size) VALUES (?, ?)", sizes.items())
     conn.executemany("INSERT INTO related_postings (term_id, article_id) VALUES (?, ?)", postings)
     conn.execute(
         "INSERT OR REPLACE INTO related_meta (name, value) VALUES ('documents', ?)", (documents,)

@@ -140,3 +140,9 @@ def test_long_text_is_summarised_from_its_opening_sentences() -> None:
     document = _document([*STORY, *filler])
     chosen = summarise(document, 3)
     assert len(chosen) == 3 and all(i < MAX_CANDIDATES for i in chosen)
+
+
+@pytest.mark.parametrize("method", SUMMARY_METHODS)
+def test_text_without_words_still_gets_a_summary(method: str) -> None:
+    document = make_document(None, "1 2. 3 4. 5 6. 7 8. 9 0.")
+    assert summarise(document, 3, method=method) == [0, 1, 2]

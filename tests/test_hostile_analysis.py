@@ -451,42 +451,31 @@ def test_digest_of_random_hostile_articles_is_inert(
     check_rendered([DigestStory(article, analyse(article, 3), related=1, outlets=outlets)])
 
 
-# -- known defects in other modules, kept visible until their owners fix them --------------
+# -- escape sequences in the text cleaner, and a known defect left to its owner -------------
 
 ESCAPED_SPEAKER = (
     '"We will pay for every krone of this plan," said Jane \x1b[1mDoe\x1b[0m, the finance minister.'
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="briefing/analysis/text.py drops the ESC byte alone (_CONTROL), so the rest of "
-    "each escape sequence ('[31m', ']8;;url') stays in the text as visible words",
-)
 def test_escape_sequences_leave_no_remnants_in_the_sentences() -> None:
     assert analyse(Article(title=None, body="\x1b[31mRed\x1b[0m alert.")).sentences == (
         "Red alert.",
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="briefing/analysis/text.py leaves '[1m...[0m' around the name, so the quote "
-    "loses its speaker (speaker=None, role='Jane [1mDoe[0m')",
-)
 def test_escape_sequences_do_not_cost_a_quote_its_speaker() -> None:
     [quote] = analyse(Article(title=None, body=ESCAPED_SPEAKER)).quotes
     assert (quote.speaker, quote.role) == ("Jane Doe", "the finance minister")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="briefing/analysis/text.py keeps C1 controls such as the 8-bit CSI \\x9b, and "
-    "`briefing analyse --json` writes them (and the raw title's bidi controls) unescaped",
-)
 def test_analyse_json_output_has_no_raw_control_characters(tmp_path: Path) -> None:
     path = tmp_path / "hostile.json"
-    record = {"title": "Budget \u202eshock\u202c", "body": "Prices \x9b6n rose by 5%."}
+    record = {
+        "title": "Budget \u202eshock\u202c",
+        "source": "Wire\x9b6n",
+        "body": "Prices rose by 5%.",
+    }
     path.write_text(json.dumps(record), encoding="utf-8")
     code, output = _run_analyse(path, "--json")
     assert code == 0

@@ -67,3 +67,42 @@ def test_usage_error_exits_2():
     with pytest.raises(SystemExit) as exc:
         main(["check-feed"])
     assert exc.value.code == 2
+
+
+def test_urls_are_fetched_and_http_failures_exit_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    body = (FEEDS / "rdf.xml").read_bytes()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            if self.path == "/feed":
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            else:
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+    monkeypatch.setenv("BRIEFING_CONFIG", str(tmp_path / "none.toml"))
+    (tmp_path / "none.toml").write_text("")
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    try:
+        code = main(["check-feed", "--json", base + "/feed", base + "/missing"])
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    ok, missing = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert code == 1
+    assert ok["kind"] == "rdf" and ok["entries"] == 1 and "error" not in ok
+    assert "404" in missing["error"]

@@ -226,3 +226,13 @@ def test_gzip_file_without_content_encoding_is_unpacked():
 )
 def test_parse_timestamp(text: str | None, expected: datetime | None):
     assert parse_timestamp(text) == expected
+
+
+def test_plain_text_titles_keep_angle_brackets_that_are_not_tags():
+    data = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><title type="text">Vector&lt;int&gt; tips'
+        b"</title><entry><title>a &lt; b &gt; c</title><id>1</id></entry></feed>"
+    )
+    feed = parse_feed(data)
+    assert feed.title == "Vector<int> tips"
+    assert feed.entries[0].title == "a < b > c"

@@ -197,3 +197,47 @@ async def test_digest_previews_the_picked_stories_and_writes_the_file(tmp_path: 
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
         assert app.screen.counts["since_briefing"] == 0
+
+
+RSS = """<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Harbour Watch</title>
+<item><title>Dredging contract awarded at Valmora</title><link>https://example.org/hw/1</link>
+<guid>hw-1</guid><pubDate>Wed, 04 Mar 2026 09:00:00 GMT</pubDate>
+<description>The port awarded a dredging contract worth €14m on Wednesday.</description></item>
+</channel></rss>
+"""
+
+
+async def test_refresh_key_fetches_feeds_in_a_worker_and_the_list_grows(tmp_path: Path) -> None:
+    feed = tmp_path / "harbour-watch.xml"
+    feed.write_text(RSS, encoding="utf-8")
+    with Store.open(tmp_path / "briefing.db") as store:
+        store.add_feed(str(feed))
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        assert screen.stories.total == 3
+        await pilot.press("R")
+        await settle(pilot)
+        assert screen.stories.total == 4
+        titles = [screen.stories.row_at(i).title for i in range(4)]  # type: ignore[union-attr]
+        assert "Dredging contract awarded at Valmora" in titles
+
+
+async def test_refresh_without_feeds_says_so(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    notes: list[str] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        original = app.notify
+
+        def record(message: str, **kwargs: object) -> None:
+            notes.append(message)
+            original(message, **kwargs)  # type: ignore[arg-type]
+
+        app.notify = record  # type: ignore[method-assign]
+        await pilot.press("r")
+        await settle(pilot)
+        assert any("No feeds" in note for note in notes)
+        assert main_screen(app).stories.total == 3

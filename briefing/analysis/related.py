@@ -73,8 +73,8 @@ SKETCH_BUCKETS = 128
 EMPTY_BUCKET = 0xFFFFFFFF
 # How many of a newcomer's rarest terms are looked up in the inverted index,
 # and how many of the articles found that way are scored exactly.
-QUERY_TERMS = 40
-SIGNATURE_TERMS = 60
+QUERY_TERMS = 25
+SIGNATURE_TERMS = 30
 # How many of the stories the candidates lead to are compared member by member, and how many
 # of each story's latest members.
 STORIES_CHECKED = 5

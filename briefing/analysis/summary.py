@@ -124,6 +124,7 @@ def _sumy_document(document: Document) -> object:
 
 def _centrality(document: Document, method: str = "textrank") -> list[float]:
     """sumy's rating of each sentence, scaled so the best is 1."""
+    import numpy
     from sumy.summarizers.lex_rank import LexRankSummarizer
     from sumy.summarizers.text_rank import TextRankSummarizer
 
@@ -137,7 +138,8 @@ def _centrality(document: Document, method: str = "textrank") -> list[float]:
         stemmed = [lexrank._to_words_set(s) for s in sentences]
         tf, idf = lexrank._compute_tf(stemmed), lexrank._compute_idf(stemmed)
         matrix = lexrank._create_matrix(stemmed, lexrank.threshold, tf, idf)
-        ratings = [float(r) for r in lexrank.power_method(matrix, lexrank.epsilon)]
+        with numpy.errstate(invalid="ignore", divide="ignore"):  # wordless text: all zero
+            ratings = [float(r) for r in lexrank.power_method(matrix, lexrank.epsilon)]
     else:
         textrank = TextRankSummarizer(stem)
         textrank.stop_words = stop_words
@@ -157,8 +159,9 @@ def _density(stems: Sequence[frozenset[str]], smoothing: float) -> list[float]:
 
 
 def _scaled(ratings: list[float]) -> list[float]:
-    best = max(ratings, default=0.0)
-    return [r / best if best > 0 else 0.0 for r in ratings]
+    finite = [r if math.isfinite(r) else 0.0 for r in ratings]  # LexRank on wordless text
+    best = max(finite, default=0.0)
+    return [r / best if best > 0 else 0.0 for r in finite]
 
 
 _QUOTED = re.compile(r"""(?:^|(?<=[\s(\[]))(["'])(?=\S)(.+?)(?<=\S)\1(?=[\s.,;:!?)\]]|$)""")
@@ -187,27 +190,10 @@ def _quoted_share(text: str) -> float:
 
 
 # Opening words that only make sense after the sentence before ("It", "But", "Also").
-_POINTING_BACK = frozenset(
-    [
-        "he",
-        "she",
-        "it",
-        "its",
-        "they",
-        "their",
-        "them",
-        "this",
-        "these",
-        "those",
-        "that",
-        "but",
-        "and",
-        "also",
-        "however",
-        "such",
-    ]
+_POINTING_BACK = re.compile(
+    r"""[\s"'(]*(?:he|she|it|its|they|their|them|this|these|those|that|but|and|also|however|such)\b""",
+    re.IGNORECASE,
 )
-_FIRST_WORD = re.compile(r"""[\s"'(]*([A-Za-z]+)\b""")
 
 
 def _shape_factor(text: str, quoted: float, weights: _Weights) -> float:
@@ -223,8 +209,7 @@ def _shape_factor(text: str, quoted: float, weights: _Weights) -> float:
         factor *= 1 - weights.fragment
     elif stripped.endswith("?"):
         factor *= 1 - weights.question
-    first = _FIRST_WORD.match(text)
-    if first and first.group(1).lower() in _POINTING_BACK:
+    if _POINTING_BACK.match(text):
         factor *= 1 - weights.dangling
     return factor * (1 - weights.quoted * quoted)
 

@@ -191,9 +191,10 @@ def clean_text(body: str) -> str:
     """Return the body as plain paragraphs separated by one blank line.
 
     Duplicated lines (a photo caption or the opening paragraph the page
-    repeats) are kept once, captions that copy a sentence found elsewhere are dropped,
-    newsletter/share lines are dropped, quotation marks and whitespace are
-    normalised. A line is a paragraph unless the source hard-wrapped it.
+    repeats) are kept once, captions that copy a sentence found elsewhere and
+    newsletter/share lines are dropped, quotation marks, whitespace and
+    terminal controls are normalised. A line is a paragraph unless the source
+    hard-wrapped it.
     """
     kept: list[str] = []
     seen: set[str] = set()

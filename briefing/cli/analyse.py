@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from briefing.models import Analysis, Article
+from briefing.safety import plain
 
 if TYPE_CHECKING:
     from briefing.analysis.related import CollectionStory
@@ -39,9 +40,9 @@ def analysis_record(article: Article, analysis: Analysis, path: str) -> dict[str
     """The JSON record every scorer and script reads (see the README)."""
     return {
         "path": path,
-        "title": article.title,
-        "source": article.source,
-        "url": article.url,
+        "title": plain(article.title) or None,
+        "source": plain(article.source),
+        "url": plain(article.url) or None,
         "published": article.published.isoformat() if article.published else None,
         "sentences": list(analysis.sentences),
         "summary": [{"text": s.text, "sentence": s.sentence} for s in analysis.summary],
@@ -68,8 +69,6 @@ def analysis_record(article: Article, analysis: Analysis, path: str) -> dict[str
 
 
 def _report(article: Article, analysis: Analysis, path: str) -> str:
-    from briefing.safety import plain
-
     lines = [plain(article.title or path), f"  source: {plain(article.source)}"]
     lines.append("  summary:")
     lines += [f"    - {plain(s.text)}" for s in analysis.summary]
@@ -134,8 +133,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _related_report(story: CollectionStory) -> str:
-    from briefing.safety import plain
-
     lines = [f"  story: {plain(story.story)}", f"  related ({len(story.related)}):"]
     lines += [f"    - {plain(path)}" for path in story.related]
     return "\n".join(lines)

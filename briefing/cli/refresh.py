@@ -44,7 +44,11 @@ def _line(report: FeedReport) -> str:
     if report.not_modified:
         return f"not modified  {name}"
     moved = f" (moved permanently to {plain(report.moved_to, 300)})" if report.moved_to else ""
-    return f"ok            {name}: {report.new} new, {report.updated} updated{moved}"
+    problems = ""
+    if report.problems:
+        count = len(report.problems)
+        problems = f"; {count} problem{'s' if count > 1 else ''}: {plain(report.problems[0], 200)}"
+    return f"ok            {name}: {report.new} new, {report.updated} updated{moved}{problems}"
 
 
 def _summary(report: RefreshReport) -> list[str]:

@@ -15,11 +15,11 @@ from briefing.sources.parse import (
     MAX_ENTRIES,
     ParsedEntry,
     ParsedFeed,
-    _absolute,
-    _body_text,
-    _is_absolute_web,
-    _plain,
+    absolute_link,
+    body_text,
+    is_absolute_web,
     parse_timestamp,
+    plain_text,
 )
 
 __all__ = ["parse_json_feed"]
@@ -50,7 +50,7 @@ def _author(data: Mapping[str, Any], where: str, problems: list[str]) -> str | N
         candidates.append(data["author"])
     for author in candidates:
         if isinstance(author, Mapping) and isinstance(author.get("name"), str):
-            return _plain(author["name"])
+            return plain_text(author["name"])
     return None
 
 
@@ -67,11 +67,11 @@ def _item(item: Any, index: int, base: str | None, problems: list[str]) -> Parse
     content_text = _string(item, "content_text", where, problems)
     summary = _string(item, "summary", where, problems)
     if content_html:
-        body = _body_text(content_html, "html")
+        body = body_text(content_html, "html")
     elif content_text:
-        body = _body_text(content_text, "text")
+        body = body_text(content_text, "text")
     else:
-        body = _body_text(summary or "", "html")
+        body = body_text(summary or "", "html")
     published_text = _string(item, "date_published", where, problems)
     updated_text = _string(item, "date_modified", where, problems)
     published = parse_timestamp(published_text)
@@ -85,8 +85,8 @@ def _item(item: Any, index: int, base: str | None, problems: list[str]) -> Parse
         return None
     return ParsedEntry(
         guid=guid.strip() if guid else None,
-        title=_plain(title, "html") if title else None,
-        link=_absolute(url or external, base),
+        title=plain_text(title) if title else None,
+        link=absolute_link(url or external, base),
         published=published or updated,
         updated=updated,
         body=body,
@@ -133,10 +133,10 @@ def parse_json_feed(
     title = _string(data, "title", "feed", problems)
     home = _string(data, "home_page_url", "feed", problems)
     feed_url = _string(data, "feed_url", "feed", problems)
-    document = url if _is_absolute_web(url) else None
-    feed_absolute = _absolute(feed_url, document)
-    home_absolute = _absolute(home, feed_absolute or document)
-    base = next((c for c in (home_absolute, feed_absolute, document) if _is_absolute_web(c)), None)
+    document = url if is_absolute_web(url) else None
+    feed_absolute = absolute_link(feed_url, document)
+    home_absolute = absolute_link(home, feed_absolute or document)
+    base = next((c for c in (home_absolute, feed_absolute, document) if is_absolute_web(c)), None)
     if len(items) > MAX_ENTRIES:
         problems.append(f"{len(items):,} items; kept the first {MAX_ENTRIES:,}")
         items = items[:MAX_ENTRIES]
@@ -148,7 +148,7 @@ def parse_json_feed(
     return ParsedFeed(
         url=url,
         kind="jsonfeed",
-        title=_plain(title, "html") if title else None,
+        title=plain_text(title) if title else None,
         link=home_absolute,
         self_url=feed_absolute,
         entries=tuple(entries),

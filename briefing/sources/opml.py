@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import quoteattr
 
 from briefing.sources.charset import decode_document
-from briefing.sources.parse import _disarm_doctype, _rewrite_declaration
+from briefing.sources.parse import disarm_doctype, normalise_declaration
 
 __all__ = ["OpmlDocument", "OpmlFeed", "parse_opml", "write_opml"]
 
@@ -158,7 +158,7 @@ def parse_opml(data: bytes) -> OpmlDocument:
         return OpmlDocument(None, error="empty document")
     decoded = decode_document(data)
     problems = list(decoded.problems)
-    text = _disarm_doctype(_rewrite_declaration(decoded.text), problems)
+    text = disarm_doctype(normalise_declaration(decoded.text), problems)
     error: str | None = None
     builder: _Builder | None = None
     title: str | None = None

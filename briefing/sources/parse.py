@@ -32,9 +32,15 @@ __all__ = [
     "EntryKeys",
     "ParsedEntry",
     "ParsedFeed",
+    "absolute_link",
+    "body_text",
+    "disarm_doctype",
     "gunzip_capped",
+    "is_absolute_web",
+    "normalise_declaration",
     "parse_feed",
     "parse_timestamp",
+    "plain_text",
     "sniff_format",
     "to_utc",
 ]
@@ -55,6 +61,11 @@ _RELATIVE_REFERENCE = re.compile(r"^(?:[/?#.]|[^\s/?#]*[/.][^\s]*$)")
 _TWELVE_HOUR = re.compile(r"\b(\d{1,2}):(\d{2})(:\d{2})?\s*([AaPp])\.?[Mm]\b\.?")
 _YEARISH = re.compile(r"\d{4}|\d{1,2}\s+[A-Za-z]{3}[a-z]*\.?\s+\d{2}\b")
 _HUGE_YEAR = re.compile(r"(?:^|[^\d:.])[+-]?\d{5,}(?:-|\s|$)")
+_LOOKS_LIKE_HTML = re.compile(
+    r"</?(?:a|b|i|u|s|em|strong|p|br|hr|span|div|img|code|pre|sup|sub|small|big|font|ul|ol|li"
+    r"|blockquote|table|h[1-6])\b[^<>]*>|<!--|<!\[CDATA\[",
+    re.I,
+)
 _ENTITY_REF = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[A-Za-z][\w.-]*);")
 _VERSION_KIND = {
     "rss090": "rdf",
@@ -249,7 +260,7 @@ def _doctype_end(text: str, start: int) -> int:
     return -1
 
 
-def _disarm_doctype(text: str, problems: list[str]) -> str:
+def disarm_doctype(text: str, problems: list[str]) -> str:
     """Drop the DOCTYPE so no entity declared in it can expand or fetch anything."""
     match = _DOCTYPE.search(text, 0, 65_536)
     if match is None:
@@ -266,7 +277,7 @@ def _disarm_doctype(text: str, problems: list[str]) -> str:
     return text[: match.start()] + text[end:]
 
 
-def _rewrite_declaration(text: str) -> str:
+def normalise_declaration(text: str) -> str:
     """The text with leading junk before `<?xml` removed and its encoding made utf-8."""
     stripped = text.lstrip("\ufeff \t\r\n")
     if stripped.startswith("<?xml"):
@@ -276,25 +287,32 @@ def _rewrite_declaration(text: str) -> str:
     return stripped
 
 
-def _plain(value: Any, kind: str | None = None) -> str | None:
-    """Text of a title or similar: markup removed when it is HTML, whitespace collapsed."""
+def _is_html(value: str, kind: str | None) -> bool:
+    """Whether `value` is markup: its declared type, or real tags in text called plain."""
+    if kind in _HTML_TYPES:
+        return True
+    return "<" in value and _LOOKS_LIKE_HTML.search(value) is not None
+
+
+def plain_text(value: Any, kind: str | None = None) -> str | None:
+    """Text of a title or name: markup removed when it is HTML, whitespace collapsed."""
     if not isinstance(value, str):
         return None
-    if kind in _HTML_TYPES or ("<" in value and ">" in value) or _ENTITY_REF.search(value):
-        if "<" in value:
-            from briefing.sources.htmltext import html_to_text
+    if _is_html(value, kind):
+        from briefing.sources.htmltext import html_to_text
 
-            value = html_to_text(value)
-        else:
-            value = html.unescape(value)
+        value = html_to_text(value)
+    elif _ENTITY_REF.search(value):
+        value = html.unescape(value)
     value = " ".join(value.split())
     return value[:MAX_TITLE] or None
 
 
-def _body_text(value: str, kind: str | None) -> str:
+def body_text(value: str, kind: str | None) -> str:
+    """An entry body as paragraphs of plain text, whether it came as HTML or text."""
     if not value:
         return ""
-    if kind in _HTML_TYPES or ("<" in value and ">" in value):
+    if _is_html(value, kind):
         from briefing.sources.htmltext import html_to_text
 
         return html_to_text(value)
@@ -302,7 +320,7 @@ def _body_text(value: str, kind: str | None) -> str:
     return "\n\n".join(part for part in paragraphs if part)
 
 
-def _absolute(link: str | None, base: str | None) -> str | None:
+def absolute_link(link: str | None, base: str | None) -> str | None:
     """`link` made absolute against `base`; unchanged when either cannot be used."""
     if not link:
         return None
@@ -317,7 +335,7 @@ def _absolute(link: str | None, base: str | None) -> str | None:
         return link
 
 
-def _is_absolute_web(url: str | None) -> bool:
+def is_absolute_web(url: str | None) -> bool:
     if not url:
         return False
     try:
@@ -329,11 +347,11 @@ def _is_absolute_web(url: str | None) -> bool:
 
 def _link_base(url: str, feed_link: str | None, self_url: str | None) -> str | None:
     """What relative entry links resolve against: the site link, the self link, the URL read."""
-    document = url if _is_absolute_web(url) else None
-    self_absolute = _absolute(self_url, document)
-    site = _absolute(feed_link, self_absolute or document)
+    document = url if is_absolute_web(url) else None
+    self_absolute = absolute_link(self_url, document)
+    site = absolute_link(feed_link, self_absolute or document)
     for candidate in (site, self_absolute, document):
-        if _is_absolute_web(candidate):
+        if is_absolute_web(candidate):
             return candidate
     return None
 
@@ -364,7 +382,7 @@ def _entry_link(entry: Mapping[str, Any], kind: str) -> str | None:
     if not isinstance(link, str) or not link:
         return None
     # feedparser copies an id into .link; an Atom id or a non-URL guid is not a page.
-    if link == entry.get("id") and (kind == "atom" or not _is_absolute_web(link)):
+    if link == entry.get("id") and (kind == "atom" or not is_absolute_web(link)):
         return None
     return link
 
@@ -384,7 +402,7 @@ def _entry_body(entry: Mapping[str, Any]) -> str:
     if isinstance(summary, str) and len(summary) > len(best_value):
         best_value = summary
         best_kind = (entry.get("summary_detail") or {}).get("type")
-    return _body_text(best_value, best_kind)
+    return body_text(best_value, best_kind)
 
 
 def _entry(entry: Mapping[str, Any], kind: str, base: str | None) -> ParsedEntry:
@@ -392,12 +410,12 @@ def _entry(entry: Mapping[str, Any], kind: str, base: str | None) -> ParsedEntry
     title_kind = (entry.get("title_detail") or {}).get("type")
     return ParsedEntry(
         guid=(guid.strip() or None) if guid else None,
-        title=_plain(entry.get("title"), title_kind),
-        link=_absolute(_entry_link(entry, kind), base),
+        title=plain_text(entry.get("title"), title_kind),
+        link=absolute_link(_entry_link(entry, kind), base),
         published=_date(entry, "published") or _date(entry, "updated") or _date(entry, "created"),
         updated=_date(entry, "updated"),
         body=_entry_body(entry),
-        author=_plain(entry.get("author")),
+        author=plain_text(entry.get("author")),
     )
 
 
@@ -452,7 +470,7 @@ def _truncated(text: str, kind: str) -> bool:
 def _parse_xml(text: str, url: str, problems: list[str], encoding: str) -> ParsedFeed:
     import feedparser
 
-    text = _disarm_doctype(_rewrite_declaration(text), problems)
+    text = disarm_doctype(normalise_declaration(text), problems)
     result = feedparser.parse(
         io.BytesIO(text.encode("utf-8", "surrogatepass")),
         response_headers={"content-type": "application/xml; charset=utf-8"},
@@ -491,9 +509,9 @@ def _parse_xml(text: str, url: str, problems: list[str], encoding: str) -> Parse
     return ParsedFeed(
         url=url,
         kind=kind,
-        title=_plain(feed.get("title"), (feed.get("title_detail") or {}).get("type")),
-        link=_absolute(site, base),
-        self_url=_absolute(self_url, url if _is_absolute_web(url) else None),
+        title=plain_text(feed.get("title"), (feed.get("title_detail") or {}).get("type")),
+        link=absolute_link(site, base),
+        self_url=absolute_link(self_url, url if is_absolute_web(url) else None),
         entries=entries,
         problems=tuple(problems),
         error=error,
@@ -571,5 +589,7 @@ def _alternate_hint(text: str, url: str) -> str:
         kind = (node.attributes.get("type") or "").lower()
         href = node.attributes.get("href")
         if href and any(word in kind for word in ("rss", "atom", "feed+json", "json")):
-            return f"; it names a feed at {_absolute(href, url if _is_absolute_web(url) else None)}"
+            return (
+                f"; it names a feed at {absolute_link(href, url if is_absolute_web(url) else None)}"
+            )
     return ""

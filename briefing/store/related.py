@@ -8,7 +8,8 @@ tables prefixed `related_` so that nothing is recomputed when the reader starts:
 - `related_terms`: every term seen, with the number of articles using it (for IDF);
 - `related_postings`: each article filed under its signature terms (inverted index);
 - `related_docs`: per article its story, date, packed term vector, names, figures,
-  text sketch and the article it duplicates, if any.
+  text sketch and the article it duplicates, if any;
+- `related_stories`: each story's number of articles.
 
 Functions take a connection and leave transactions to the caller: `index_article`
 runs inside the store's saving transaction. Nothing here fetches or draws.
@@ -93,6 +94,10 @@ _SCHEMA = (
     "CREATE INDEX IF NOT EXISTS related_docs_story ON related_docs(story, article_id)",
     "CREATE INDEX IF NOT EXISTS related_docs_duplicate ON related_docs(duplicate_of)"
     " WHERE duplicate_of IS NOT NULL",
+    """CREATE TABLE IF NOT EXISTS related_stories (
+        story INTEGER PRIMARY KEY,
+        size INTEGER NOT NULL
+    )""",
     """CREATE TABLE IF NOT EXISTS related_meta (
         name TEXT PRIMARY KEY,
         value INTEGER NOT NULL
@@ -284,11 +289,19 @@ def _story_sizes(conn: sqlite3.Connection, stories: Iterable[int]) -> dict[int, 
         chunk = wanted[start : start + 500]
         marks = ",".join("?" * len(chunk))
         for story, size in conn.execute(
-            f"SELECT story, count(*) FROM related_docs WHERE story IN ({marks}) GROUP BY story",
-            chunk,
+            f"SELECT story, size FROM related_stories WHERE story IN ({marks})", chunk
         ):
             result[int(story)] = int(size)
     return result
+
+
+def _grow_story(conn: sqlite3.Connection, story: int, change: int) -> None:
+    conn.execute(
+        "INSERT INTO related_stories (story, size) VALUES (?, ?) "
+        "ON CONFLICT(story) DO UPDATE SET size = size + excluded.size",
+        (story, change),
+    )
+    conn.execute("DELETE FROM related_stories WHERE story = ? AND size <= 0", (story,))
 
 
 def _candidates(
@@ -412,6 +425,7 @@ def _index_features(
         "INSERT OR IGNORE INTO related_postings (term_id, article_id) VALUES (?, ?)",
         [(term_id, article_id) for term_id in filed],
     )
+    _grow_story(conn, story, 1)
     return _merge_around(conn, story, similarities, story_of, docs, weights, threshold)
 
 
@@ -470,6 +484,9 @@ def _merge_around(
             (story, other) if sizes.get(story, 0) >= sizes.get(other, 0) else (other, story)
         )
         conn.execute("UPDATE related_docs SET story = ? WHERE story = ?", (keep, gone))
+        moved = sizes.get(gone, 0)
+        conn.execute("DELETE FROM related_stories WHERE story = ?", (gone,))
+        _grow_story(conn, keep, moved)
         sizes[keep] = sizes.get(keep, 0) + sizes.pop(gone, 0)
         for doc in docs.values():
             if doc.story == gone:
@@ -503,6 +520,7 @@ def forget_article(conn: sqlite3.Connection, article_id: int) -> None:
         "UPDATE related_terms SET df = max(0, df - 1) WHERE id = ?", [(t,) for t in terms]
     )
     conn.execute("DELETE FROM related_docs WHERE article_id = ?", (article_id,))
+    _grow_story(conn, int(row[2]), -1)
     conn.execute(
         "UPDATE related_docs SET duplicate_of = NULL WHERE duplicate_of = ?", (article_id,)
     )

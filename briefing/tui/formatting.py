@@ -59,12 +59,12 @@ def row_lines(row: ArticleRow) -> tuple[Text, Text]:
     marks += DISMISS if row.dismissed else ""
     if marks:
         second.append(marks + " ", style="bold")
+    for tag in row.tags:
+        second.append(f"#{safe(tag, 60)} ", style="italic")
     details = [safe(row.source, 200) or "unknown source", format_date(row.published)]
     if row.story_size > 1:
         details.append(f"{row.story_size} reports")
     second.append(" \u00b7 ".join(d for d in details if d), style="dim")
-    for tag in row.tags:
-        second.append(f" #{safe(tag, 60)}", style="italic")
     return first, second
 
 
@@ -106,8 +106,15 @@ def related_text(row: RelatedRow) -> Text:
     return text
 
 
-def highlight_snippet(snippet: str) -> Text:
-    """A search snippet with the \\x02...\\x03 match markers turned into highlighting."""
+def highlight_snippet(snippet: str, lead: int = 12) -> Text:
+    """A search snippet with the \\x02...\\x03 match markers turned into highlighting.
+
+    Text before the first match is cut to `lead` characters so that the match
+    itself shows even in a narrow list.
+    """
+    first = snippet.find("\x02")
+    if first > lead + 1:
+        snippet = "\u2026" + snippet[first - lead :].lstrip()
     text = Text()
     highlighted = False
     # Split on the markers first: `safe` would delete them as control characters.

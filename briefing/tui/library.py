@@ -154,9 +154,13 @@ class Library:
 
     # -- lifecycle --------------------------------------------------------------------------
 
-    async def open(self) -> None:
-        """Open the store; a second running copy of Briefing makes this one read-only."""
+    async def open(self) -> str | None:
+        """Open the store; a second running copy of Briefing makes this one read-only.
+
+        Returns the store's notice for the user (a foreign file moved aside), if any.
+        """
         await self._on_db(self._open)
+        return self.store.notice
 
     def _open(self) -> None:
         from briefing.errors import StoreLockedError
@@ -301,11 +305,7 @@ class Library:
     async def related(self, article_id: int, k: int = 8) -> list[RelatedRow]:
         """Other reports of the same story, best first."""
 
-        def work() -> list[RelatedRow]:
-            finder = getattr(self.store, "related", None)
-            return [] if finder is None else list(finder(article_id, k))
-
-        return await self._on_db(work)
+        return await self._on_db(lambda: list(self.store.related(article_id, k)))
 
     async def warm(self, articles_ids: Sequence[int]) -> int:
         """Analyse stories ahead of the reader so opening them is instant; returns how many."""

@@ -112,7 +112,7 @@ class DigestPreviewScreen(Screen[None]):
                 await screen.refresh_counts()
         count = len(self.stories)
         self.notify(
-            f"Wrote {count} {'story' if count == 1 else 'stories'} to {safe(str(path), 200)}."
+            f"Wrote {count} {'story' if count == 1 else 'stories'} to {safe(str(path.resolve()), 200)}."
             + ("" if app.library.read_only else " 'Since last briefing' starts now."),
             markup=False,
         )

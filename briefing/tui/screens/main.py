@@ -155,12 +155,14 @@ class MainScreen(Screen[None]):
         """Show what the store holds at once, then import the seeds and fill in."""
         app = self.briefing_app
         try:
-            await self.library.open()
+            notice = await self.library.open()
         except BriefingError as exc:
             self.stories.empty_text = "The article store could not be opened."
             self.stories.refresh()
             self.notify(str(exc), title="Store", severity="error", markup=False, timeout=30)
             return
+        if notice:
+            self.notify(notice, title="Store", severity="warning", markup=False, timeout=30)
         if self.library.read_only:
             self.notify(
                 "Another Briefing is running: this one is read-only.",
@@ -445,19 +447,15 @@ class MainScreen(Screen[None]):
         self.notify(f"Undone: {undo.flag or 'tag'}", markup=False)
 
     async def _find_unread(self, step: int) -> None:
+        """Move to the nearest unread story below (step 1) or above (-1), page by page."""
         stories = self.stories
-        if stories.total == 0:
-            return
-        if step > 0:
-            await stories.load_all_until(stories.total - 1)
-            indices = range(stories.cursor + 1, stories.total)
-        else:
-            indices = range(stories.cursor - 1, -1, -1)
-        for index in indices:
-            row = stories.row_at(index)
+        index = stories.cursor + step
+        while 0 <= index < stories.total:
+            row = await stories.load_row(index)
             if row is not None and not row.read and not row.dismissed:
                 stories.cursor = index
                 return
+            index += step
         self.notify("No more unread stories " + ("below." if step > 0 else "above."))
 
     async def action_next_unread(self) -> None:

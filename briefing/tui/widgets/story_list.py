@@ -131,11 +131,14 @@ class StoryList(ScrollView, can_focus=True):
                     page[offset] = row
         self.refresh()
 
-    async def load_all_until(self, index: int) -> None:
-        """Make sure every page up to `index` is loaded (used to search for the next unread)."""
-        for number in range(0, min(index, self.total - 1) // PAGE_SIZE + 1):
-            if number not in self._pages:
-                await self._fetch(number, self._generation)
+    async def load_row(self, index: int) -> ArticleRow | None:
+        """The row at `index`, fetching its page first if needed (used to find the next unread)."""
+        if not 0 <= index < self.total:
+            return None
+        number = index // PAGE_SIZE
+        if number not in self._pages:
+            await self._fetch(number, self._generation)
+        return self.row_at(index)
 
     def _want(self, index: int) -> None:
         number = index // PAGE_SIZE

@@ -253,9 +253,12 @@ def _api_run(urls: list[str], concurrency: int, states: list | None) -> tuple[fl
     cpu = time.process_time()
     outcomes = asyncio.run(fetch_all(requests, settings, parse="process"))
     elapsed = time.perf_counter() - started
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"  (fetch_all: {len(urls)} feeds, {elapsed:.2f} s wall, main process cpu "
-        f"{time.process_time() - cpu:.2f} s)"
+        f"{time.process_time() - cpu:.2f} s, main process peak so far {peak:.0f} MB)"
     )
     failed = [o for o in outcomes if o.error]
     if failed:

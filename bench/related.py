@@ -146,6 +146,7 @@ def bulk_load(conn: sqlite3.Connection, articles: list[SyntheticArticle]) -> Non
                 story,
                 f.day,
                 vector_norm(f.terms, weights),
+                documents,
                 store_related._pack_terms(vector),
                 store_related._pack_ints(filed),
                 store_related._pack_ints(f.sketch),
@@ -158,7 +159,7 @@ def bulk_load(conn: sqlite3.Connection, articles: list[SyntheticArticle]) -> Non
         "INSERT INTO articles (id, title, source, published) VALUES (?, ?, ?, ?)",
         ((i, a.title, a.source, a.published.timestamp()) for i, a in enumerate(articles, start=1)),
     )
-    conn.executemany("INSERT INTO related_docs VALUES (?,?,?,?,?,?,?,?,?,?)", docs)
+    conn.executemany("INSERT INTO related_docs VALUES (?,?,?,?,?,?,?,?,?,?,?)", docs)
     sizes = Counter(doc[1] for doc in docs)
     conn.executemany("INSERT INTO related_stories (story, size) VALUES (?, ?)", sizes.items())
     conn.executemany("INSERT INTO related_postings (term_id, article_id) VALUES (?, ?)", postings)

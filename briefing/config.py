@@ -93,6 +93,12 @@ _MINIMUM: dict[str, float] = {
 }
 
 
+# Kept in step with briefing.analysis.summary.SUMMARY_METHODS (a test checks).
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "summary_method": ("briefing", "lexrank", "textrank", "lead"),
+}
+
+
 def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     """The settings file to read: `--config`, then $BRIEFING_CONFIG, then the user's config dir."""
     if explicit:
@@ -119,6 +125,9 @@ def _check_value(where: str, key: str, value: Any, default: Any) -> Any:
         raise ConfigError(
             f"{where}: '{key}' must be {expected.__name__}, not {type(value).__name__} ({value!r})"
         )
+    choices = _CHOICES.get(key)
+    if choices is not None and value not in choices:
+        raise ConfigError(f"{where}: '{key}' must be one of {', '.join(choices)}, not {value!r}")
     minimum = _MINIMUM.get(key)
     if minimum is not None and value < minimum:
         raise ConfigError(f"{where}: '{key}' must be at least {minimum}, not {value!r}")
@@ -133,9 +142,7 @@ def _section(where: str, cls: type[Any], data: Any) -> Any:
     values = {}
     for key, value in data.items():
         if key not in known:
-            raise ConfigError(
-                f"{where}: unknown key '{key}' (known: {', '.join(sorted(known))})"
-            )
+            raise ConfigError(f"{where}: unknown key '{key}' (known: {', '.join(sorted(known))})")
         values[key] = _check_value(f"{where}.{key}", key, value, getattr(defaults, key))
     return dataclasses.replace(defaults, **values)
 
@@ -154,7 +161,7 @@ def parse_settings(text: str, path: Path) -> Settings:
             if not isinstance(value, dict) or not all(
                 isinstance(k, str) and isinstance(v, str) for k, v in value.items()
             ):
-                raise ConfigError(f"{path} [keys]: each entry must be action = \"key,key\"")
+                raise ConfigError(f'{path} [keys]: each entry must be action = "key,key"')
             values["keys"] = dict(value)
         else:
             known = ", ".join([*_SECTIONS, "keys"])

@@ -109,6 +109,52 @@ def test_hard_wrapped_paragraphs_are_joined() -> None:
     assert paragraphs[0].startswith("The committee") and paragraphs[0].endswith("three years ago.")
 
 
+def test_short_lines_of_a_plain_article_stay_separate_paragraphs() -> None:
+    body = "Rates held.\nThe vote was 6-3.\nMarkets rose.\nThe pound fell."
+    assert clean_text(body).split("\n\n") == [
+        "Rates held.",
+        "The vote was 6-3.",
+        "Markets rose.",
+        "The pound fell.",
+    ]
+
+
+def test_several_announcements_before_a_sentence_all_go() -> None:
+    assert clean_text("Advertisement Scroll down for video The mayor resigned.") == (
+        "The mayor resigned."
+    )
+
+
+_RAW_LINES = st.lists(
+    st.sampled_from(
+        [
+            "The mayor resigned on Monday.",
+            "The mayor resigned",
+            "Subscribe to our newsletter here",
+            "Advertisement",
+            "Scroll down for video The council met.",
+            "\u201cWe will act,\u201d she said.",
+            "Share this article",
+            "",
+            "   ",
+            "Officials said the scheme would cost \u00a35bn over ten years",
+            "Officials said the scheme would cost \u00a35bn over ten years and more.",
+            "a short line that is wrapped here and",
+            "continues on the next line of the text",
+        ]
+    ),
+    max_size=12,
+).map("\n".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_RAW_LINES)
+def test_cleaning_twice_changes_nothing(body: str) -> None:
+    once = clean_text(body)
+    assert clean_text(once) == once
+    assert "\n\n\n" not in once and once == once.strip()
+
+
 def test_escape_sequences_and_control_characters_are_removed_whole() -> None:
     body = "Markets \x1b[31mfell\x1b[0m\x07 \x9b6nsharply\u202e.\x00"
     assert clean_text(body) == "Markets fell sharply."

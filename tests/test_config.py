@@ -16,7 +16,9 @@ def write(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def test_missing_default_file_gives_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_default_file_gives_defaults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("BRIEFING_CONFIG", raising=False)
     monkeypatch.setattr("briefing.locations.config_dir", lambda: tmp_path / "nowhere")
     assert load_settings() == Settings()
@@ -26,7 +28,7 @@ def test_values_are_read_and_typed(tmp_path: Path) -> None:
     path = write(
         tmp_path,
         '[general]\nseeds = "articles"\n[analysis]\nsummary_sentences = 5\n'
-        "[network]\nconcurrency = 4\nread_timeout = 3\n[keys]\nstar = \"s,*\"\n",
+        '[network]\nconcurrency = 4\nread_timeout = 3\n[keys]\nstar = "s,*"\n',
     )
     settings = load_settings(path)
     assert settings.general.seeds == ("articles",)
@@ -37,7 +39,9 @@ def test_values_are_read_and_typed(tmp_path: Path) -> None:
     assert settings.path == path
 
 
-def test_environment_variable_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_variable_names_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = write(tmp_path, "[analysis]\nsummary_sentences = 2\n")
     monkeypatch.setenv("BRIEFING_CONFIG", str(path))
     assert load_settings().analysis.summary_sentences == 2
@@ -73,3 +77,16 @@ def test_binary_file_is_reported(tmp_path: Path) -> None:
     path.write_bytes(b"\xff\xfe\x00junk")
     with pytest.raises(ConfigError, match="not UTF-8"):
         load_settings(path)
+
+
+def test_summary_method_must_be_a_known_one(tmp_path: Path) -> None:
+    path = write(tmp_path, '[analysis]\nsummary_method = "magic"\n')
+    with pytest.raises(ConfigError, match="'summary_method' must be one of briefing"):
+        load_settings(path)
+
+
+def test_summary_method_choices_match_the_summariser() -> None:
+    from briefing.analysis.summary import SUMMARY_METHODS
+    from briefing.config import _CHOICES
+
+    assert _CHOICES["summary_method"] == SUMMARY_METHODS

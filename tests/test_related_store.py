@@ -159,7 +159,9 @@ def test_store_rebuild_indexes_existing_articles_like_saving_them(
     stored = []
     for key, article in _articles_by_date():
         _insert(conn, ids[key], article)
-        stored.append(Article(article.title, article.body, published=article.published, id=ids[key]))
+        stored.append(
+            Article(article.title, article.body, published=article.published, id=ids[key])
+        )
     assert store_related.rebuild(conn, list(reversed(stored))) == len(stored)
     assert store_related.rebuild(conn, stored) == 0
     assert _groups(conn, ids) == EXPECTED

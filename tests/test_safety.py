@@ -31,6 +31,15 @@ def test_plain_output_never_holds_an_escape_or_control(text: str) -> None:
 def test_only_http_and_https_are_web_links() -> None:
     assert is_web_link("https://example.com/a")
     assert is_web_link("HTTP://example.com/a")
-    for bad in ["javascript:alert(1)", "file:///etc/passwd", "data:text/html,x", "ftp://x", "",
-                None, "https://exa mple.com", "https://example.com/\nx", "example.com"]:
+    for bad in [
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "data:text/html,x",
+        "ftp://x",
+        "",
+        None,
+        "https://exa mple.com",
+        "https://example.com/\nx",
+        "example.com",
+    ]:
         assert not is_web_link(bad)

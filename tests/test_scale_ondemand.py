@@ -19,9 +19,8 @@ import pytest
 from tui_support import make_app, settle
 
 from briefing.models import Article
-from briefing.store import Store
+from briefing.store import Store, triage
 from briefing.store import articles as article_queries
-from briefing.store import triage
 from briefing.tui.app import BriefingApp
 from briefing.tui.screens.main import MainScreen
 from briefing.tui.widgets.story_list import StoryList
@@ -147,12 +146,6 @@ async def test_paging_down_loads_more_rows_as_they_come_into_view(
         assert max(after) < STORIES // 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'n' loads every page up to the end, and the list drops pages beyond its cache, "
-    "so an unread story in a dropped page is never found (StoryList.load_all_until, "
-    "MainScreen._find_unread)",
-)
 async def test_next_unread_finds_a_story_far_down_without_loading_everything(
     tmp_path: Path,
 ) -> None:
@@ -174,7 +167,8 @@ async def test_next_unread_finds_a_story_far_down_without_loading_everything(
         await pilot.press("n")
         await settle(pilot)
         assert stories.cursor == 600
-        assert sum(limit for _, limit in asked) < count
+        # Pages are read until the unread story turns up, not to the end of the list.
+        assert sum(limit for _, limit in asked) < count // 2
 
 
 def test_help_imports_no_heavy_library() -> None:

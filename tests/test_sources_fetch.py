@@ -148,6 +148,17 @@ async def test_permanent_redirects_are_reported_for_the_store():
     assert result.permanent_redirect == "https://new.example/feed"
 
 
+async def test_a_permanent_move_to_a_broken_address_is_not_reported_as_a_move():
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/feed":
+            return _response(301, headers={"Location": "/gone"})
+        return _response(404)
+
+    result = await _fetch(handler)
+    assert result.error is not None and "404" in result.error
+    assert result.permanent_redirect is None
+
+
 async def test_a_temporary_hop_makes_the_move_not_permanent():
     handler = _redirects(
         {
@@ -338,7 +349,7 @@ async def test_fetch_all_delivers_each_feed_as_it_lands_and_isolates_failures(
 
     urls = [server + "/drip", silent + "/never", server + "/a", server + "/b", "ftp://x/y"]
     outcomes = await fetch_all(
-        [(u, FetchState()) for u in urls], settings, on_result, parse="thread"
+        [(u, FetchState()) for u in urls], settings, on_result, parse="thread", collect=True
     )
     assert sorted(landed) == sorted(urls)
     by_url = {o.request.url: o for o in outcomes}
@@ -355,6 +366,7 @@ async def test_fetch_all_warm_run_is_all_304_with_no_parsing(server: str):
     urls = [f"{server}/feed{i}" for i in range(6)]
     cold = await fetch_all([(u, FetchState()) for u in urls], FAST, parse="process", workers=2)
     assert all(o.parsed is not None and o.parsed.ok for o in cold)
+    assert all(o.fetch.body is None for o in cold)  # parsed bodies are not kept in memory
     warm_requests = [FeedRequest(o.request.url, o.fetch.state, key=i) for i, o in enumerate(cold)]
     warm = await fetch_all(warm_requests, FAST, parse="process", workers=2)
     assert all(o.fetch.not_modified and o.parsed is None and o.error is None for o in warm)
@@ -374,8 +386,27 @@ async def test_fetch_all_overall_deadline_reports_the_feeds_in_flight(server: st
         on_result,
         parse="inline",
         deadline=1.0,
+        collect=True,
     )
     assert len(outcomes) == len(landed) == 2
     errors = {o.request.url: o.error for o in outcomes}
     assert errors[server + "/ok"] is None
     assert "deadline" in (errors[server + "/drip"] or "")
+
+
+async def test_fetch_all_with_a_callback_keeps_no_list_unless_asked(server: str):
+    seen: list[FeedOutcome] = []
+    returned = await fetch_all([(server + "/x", FetchState())], FAST, seen.append, parse="inline")
+    assert returned == []
+    assert len(seen) == 1 and seen[0].parsed is not None and seen[0].parsed.title == "/x"
+
+
+def test_validators_are_dropped_when_the_body_did_not_parse():
+    from briefing.sources.parse import ParsedFeed
+
+    fetched = FetchResult("u", "u", status=200, etag='"e"', last_modified="then")
+    good = FeedOutcome(FeedRequest("u"), fetched, ParsedFeed("u", "rss"), datetime.now(UTC))
+    bad = FeedOutcome(FeedRequest("u"), fetched, ParsedFeed("u", None, error="x"), good.next_due)
+    assert good.validators == FetchState('"e"', "then")
+    assert bad.validators == FetchState()
+    assert bad.error == "x"

@@ -213,3 +213,26 @@ def test_random_json_never_raises(doc: object):
     feed = parse_json_feed(text)
     if isinstance(doc, dict) and isinstance(doc.get("items"), list):
         assert feed.error is None
+
+
+def test_a_flood_of_entries_keeps_the_first_two_thousand():
+    items = b"<item><title>a</title></item>" * 30_000
+    data = b'<rss version="2.0"><channel><title>t</title>' + items + b"</channel></rss>"
+    feed = parse_feed(data, "f.xml")
+    assert feed.error is None
+    assert len(feed.entries) == 2_000
+    assert any("30,000 entries" in problem for problem in feed.problems)
+
+
+def test_a_flood_of_empty_elements_is_refused():
+    data = b'<rss version="2.0"><channel><title>t</title>' + b"<x/>" * 300_000
+    feed = parse_feed(data + b"<item><title>a</title></item></channel></rss>", "f.xml")
+    assert feed.error is not None and "XML elements" in feed.error
+
+
+def test_markup_inside_cdata_does_not_count_as_elements():
+    body = b"<![CDATA[" + b"<b>x</b>" * 300_000 + b"]]>"
+    data = b'<rss version="2.0"><channel><title>t</title><item><title>a</title><description>'
+    feed = parse_feed(data + body + b"</description></item></channel></rss>", "f.xml")
+    assert feed.error is None
+    assert feed.entries[0].body.startswith("x")

@@ -279,3 +279,17 @@ async def test_sort_cycles_date_source_size(tmp_path: Path) -> None:
         await pilot.press("S")
         await settle(pilot)
         assert screen.query_state.sort == "date"
+
+
+async def test_typing_in_the_search_box_never_triggers_keys(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press(*"quit? spd", "escape")
+        await settle(pilot)
+        screen = main_screen(app)
+        assert app.is_running
+        assert screen.counts["starred"] == 0 and screen.counts["picked"] == 0
+        assert screen.query_state.search is None

@@ -66,6 +66,14 @@ async def test_markup_and_escapes_in_a_title_show_literally_and_never_act(tmp_pa
         await settle(pilot)
         assert app.is_running and app.return_code is None
         assert stories.total == 1
+        # A tag and a search typed with markup are shown as typed, too.
+        await pilot.press("escape", "t", *"[b]t[/b]", "enter")
+        await settle(pilot)
+        assert "#[b]t[/b]" in screen_text(app)
+        await pilot.press("slash", *"[red]x", "enter")
+        await settle(pilot)
+        assert "Search: [red]x" in screen_text(app)
+        assert app.is_running
 
 
 async def test_open_link_uses_the_browser_only_for_web_links(
@@ -150,3 +158,24 @@ async def test_a_large_store_loads_only_the_pages_it_shows(tmp_path: Path) -> No
         assert stories.cursor == 2_999
         assert stories.current is not None
         assert set(stories._pages) == {0, 2_999 // PAGE_SIZE}
+
+
+async def test_a_second_instance_reads_without_writing(tmp_path: Path) -> None:
+    from tui_support import FIXTURES
+
+    from briefing.sources.seeds import load_seeds
+
+    articles, _ = load_seeds([FIXTURES])
+    with Store.open(tmp_path / "briefing.db") as writer:
+        writer.import_seeds(articles)
+        app = make_app(tmp_path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert app.library.read_only
+            stories = app.screen.query_one(StoryList)
+            assert stories.total == 3
+            await pilot.press("s")
+            await settle(pilot)
+            assert app.is_running
+            assert stories.row_at(0) is not None and not stories.row_at(0).starred  # type: ignore[union-attr]
+        assert writer.list_articles("starred") == []

@@ -17,12 +17,17 @@ __all__ = ["DEFAULT_SENTENCES", "analyse"]
 DEFAULT_SENTENCES = 3
 
 
-def analyse(article: Article, sentences: int = DEFAULT_SENTENCES) -> Analysis:
-    """Summarise `article` and pull out its quotes and money figures."""
+def analyse(
+    article: Article, sentences: int = DEFAULT_SENTENCES, method: str = "briefing"
+) -> Analysis:
+    """Summarise `article` and pull out its quotes and money figures.
+
+    `method` is one of `briefing.analysis.summary.SUMMARY_METHODS`.
+    """
     document = make_document(article.title, article.body)
     figures = extract_figures(document)
     quotes = extract_quotes(document)
-    chosen = summarise(document, sentences, quotes=quotes, figures=figures)
+    chosen = summarise(document, sentences, quotes=quotes, figures=figures, method=method)
     return Analysis(
         sentences=tuple(s.text for s in document.sentences),
         summary=tuple(SummaryLine(document.sentences[i].text, i) for i in chosen),

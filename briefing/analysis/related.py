@@ -50,6 +50,7 @@ __all__ = [
     "dateline",
     "extract_features",
     "idf",
+    "norm_is_stale",
     "query_terms",
     "is_duplicate",
     "sketch_similarity",
@@ -86,7 +87,7 @@ MERGE_CHECKS = 2
 # A newcomer linking to another story at least this share of the threshold prompts a check
 # whether the two stories are one.
 MERGE_HINT = 0.5
-CANDIDATES = 100
+CANDIDATES = 50
 # Only the latest articles filed under one term are looked at: news is recent.
 POSTINGS_PER_TERM = 400
 # Terms in more than this share of the collection are too common to find candidates by.
@@ -332,6 +333,16 @@ def vector_norm(terms: Mapping[K, float], weights: Mapping[K, float]) -> float:
     return math.sqrt(sum((value * weights.get(term, 0.0)) ** 2 for term, value in terms.items()))
 
 
+def norm_is_stale(computed_at: int, documents: int) -> bool:
+    """Whether a stored vector length was computed when the collection was under half its size.
+
+    IDF, and so an article's vector length, drifts as the collection grows;
+    refreshing a length each time the collection doubles keeps the drift small
+    at a cost of a few refreshes in an article's life.
+    """
+    return computed_at * 2 < documents
+
+
 def query_terms(terms: Iterable[K], df: Mapping[K, int], documents: int) -> list[K]:
     """The rarest terms worth looking up: shared with some article, but not common."""
     limit = max(50, int(COMMON_SHARE * documents))
@@ -469,6 +480,7 @@ class _Entry:
     features: Features
     order: int
     norm: float = 0.0
+    norm_documents: int = 0
     neighbours: dict[str, float] = field(default_factory=dict)
     duplicate_of: str | None = None
 
@@ -497,6 +509,13 @@ class StoryIndex:
 
     def _norm(self, features: Features) -> float:
         return vector_norm(features.terms, self._weights(features.terms))
+
+    def _fresh(self, entry: _Entry) -> _Entry:
+        """Recompute an article's norm once the collection has grown past twice its size then."""
+        if norm_is_stale(entry.norm_documents, len(self._entries)):
+            entry.norm = self._norm(entry.features)
+            entry.norm_documents = len(self._entries)
+        return entry
 
     def _candidates(self, features: Features, own: str | None) -> list[str]:
         n = max(1, len(self._entries))
@@ -534,7 +553,7 @@ class StoryIndex:
         weights = self._weights(features.terms)
         result = {}
         for other_key in self._with_story_members(candidates, own):
-            other = self._entries[other_key]
+            other = self._fresh(self._entries[other_key])
             similarity = cosine(features.terms, other.features.terms, weights, norm, other.norm)
             similarity *= date_factor(features.day, other.features.day)
             if similarity > 0:
@@ -563,6 +582,7 @@ class StoryIndex:
         for term in signature(features.terms, self._df, len(self._entries)):
             self._postings[term].append(key)
         entry.norm = self._norm(features)
+        entry.norm_documents = len(self._entries)
         entry.neighbours = self._score(features, entry.norm, key)
         for other_key, similarity in entry.neighbours.items():
             self._entries[other_key].neighbours[key] = similarity
@@ -651,6 +671,7 @@ class StoryIndex:
         self._postings.clear()
         for entry in self._entries.values():
             entry.norm = self._norm(entry.features)
+            entry.norm_documents = len(self._entries)
             for term in signature(entry.features.terms, self._df, len(self._entries)):
                 self._postings[term].append(entry.key)
         for entry in self._entries.values():

@@ -74,7 +74,7 @@ _BOILERPLATE = re.compile(
 
 # The same announcements glued to the front of a real sentence by the page.
 _LEADING_BOILERPLATE = re.compile(
-    r"^(scroll\s+down\s+for\s+videos?|advertisement)\s*[.:-]?\s+(?=\S)", re.IGNORECASE
+    r"^(?:(?:scroll\s+down\s+for\s+videos?|advertisement)\s*[.:-]?\s+)+(?=\S)", re.IGNORECASE
 )
 
 # Lines longer than this are never boilerplate: real sentences can mention newsletters.
@@ -197,18 +197,25 @@ def clean_text(body: str) -> str:
     hard-wrapped it.
     """
     kept: list[str] = []
+    keys: list[str] = []
     seen: set[str] = set()
     for raw in _raw_paragraphs(_normalise_characters(body)):
         line = _LEADING_BOILERPLATE.sub("", raw)
         key = _key(line)
-        if not key or key in seen or _is_boilerplate(line):
+        if not key or key in seen or _is_boilerplate(line) or (keys and key == keys[-1]):
             continue
         if len(key.split()) >= _REPEAT_MIN_WORDS:
             seen.add(key)  # pages repeat the opening paragraph or a caption further down
         kept.append(line)
-    keys = [_key(line) for line in kept]
+        keys.append(key)
     copies = _caption_copies(kept, keys)
-    paragraphs = [line for i, line in enumerate(kept) if i not in copies]
+    paragraphs: list[str] = []
+    previous = None
+    for index, line in enumerate(kept):
+        if index in copies or keys[index] == previous:
+            continue  # a line that only repeated what a dropped caption separated
+        paragraphs.append(line)
+        previous = keys[index]
     return "\n\n".join(paragraphs)
 
 

@@ -25,8 +25,13 @@ def register(subparsers: Any) -> None:
         description="Analyse saved articles (.txt, .md, .html, .json) without the reader.",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH")
-    parser.add_argument("--sentences", type=int, default=None, metavar="N",
-                        help="summary length in sentences (default: from the config, 3)")
+    parser.add_argument(
+        "--sentences",
+        type=int,
+        default=None,
+        metavar="N",
+        help="summary length in sentences (default: from the config, 3)",
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     parser.add_argument(
         "--related",
@@ -75,7 +80,7 @@ def _report(article: Article, analysis: Analysis, path: str) -> str:
     lines.append(f"  quotes ({len(analysis.quotes)}):")
     for q in analysis.quotes:
         who = plain(q.speaker or "unattributed") + (f", {plain(q.role)}" if q.role else "")
-        lines.append(f"    \"{plain(q.text)}\" - {who}")
+        lines.append(f'    "{plain(q.text)}" - {who}')
     lines.append(f"  figures ({len(analysis.figures)}):")
     for f in analysis.figures:
         conv = "; ".join(plain(e.text) for e in f.equivalents)
@@ -86,20 +91,20 @@ def _report(article: Article, analysis: Analysis, path: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from briefing.analysis.pipeline import DEFAULT_SENTENCES, analyse
-    from briefing.errors import SeedError
+    from briefing.analysis.pipeline import analyse
+    from briefing.config import Settings, load_settings
+    from briefing.errors import ConfigError, SeedError
     from briefing.sources.seeds import load_seed
 
-    sentences = args.sentences
-    if sentences is None:
-        from briefing.config import load_settings
-        from briefing.errors import ConfigError
-
-        try:
-            sentences = load_settings(args.config).analysis.summary_sentences
-        except ConfigError as exc:
-            print(f"briefing analyse: {exc} (using {DEFAULT_SENTENCES} sentences)", file=sys.stderr)
-            sentences = DEFAULT_SENTENCES
+    try:
+        settings = load_settings(args.config)
+    except ConfigError as exc:
+        print(f"briefing analyse: {exc} (using the default settings)", file=sys.stderr)
+        settings = Settings()
+    sentences = (
+        args.sentences if args.sentences is not None else settings.analysis.summary_sentences
+    )
+    method = settings.analysis.summary_method
     if sentences < 1:
         print("briefing analyse: --sentences must be at least 1", file=sys.stderr)
         return 2
@@ -117,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
 
         stories = group_collection(loaded)
     for raw, article in loaded:
-        analysis = analyse(article, sentences)
+        analysis = analyse(article, sentences, method)
         if args.json:
             record = analysis_record(article, analysis, raw)
             if raw in stories:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import dataclasses
 import email.utils
 import inspect
 import multiprocessing
@@ -277,7 +278,9 @@ async def fetch_feed(
         headers["If-Modified-Since"] = state.last_modified
 
     def done(**values: object) -> FetchResult:
-        moved = current if redirected and permanent and current != url else None
+        # Only a move that ends in a working feed is worth rewriting the subscription for.
+        landed = values.get("error") is None
+        moved = current if landed and redirected and permanent and current != url else None
         fields: dict[str, object] = {
             "url": url,
             "final_url": current,
@@ -402,12 +405,17 @@ async def fetch_all(
     workers: int | None = None,
     deadline: float | None = None,
     interval: timedelta = DEFAULT_INTERVAL,
+    collect: bool | None = None,
 ) -> list[FeedOutcome]:
     """Fetch and parse every feed concurrently, calling `on_result` as each one lands.
 
     `deadline` (seconds) bounds the whole run: feeds still in flight then are
-    reported as failed. Results come back in the order they landed.
+    reported as failed. Once a body is parsed it is dropped from the outcome
+    (`fetch.body` is None) to keep memory flat. The outcomes are also returned,
+    in the order they landed, when `collect` is true (the default only when
+    there is no `on_result`: a caller that handles each feed needs no list).
     """
+    keep = on_result is None if collect is None else collect
     settings = settings or NetworkSettings()
     requests = [f if isinstance(f, FeedRequest) else FeedRequest(f[0], f[1]) for f in feeds]
     overall = asyncio.Semaphore(settings.concurrency)
@@ -433,7 +441,8 @@ async def fetch_all(
 
     async def deliver(outcome: FeedOutcome) -> None:
         delivered.add(id(outcome.request))
-        outcomes.append(outcome)
+        if keep:
+            outcomes.append(outcome)
         if on_result is not None:
             maybe = on_result(outcome)
             if inspect.isawaitable(maybe):
@@ -448,6 +457,8 @@ async def fetch_all(
         async with host_limit, overall:
             result = await fetch_feed(http, request.url, request.state, settings)
         parsed = await parse_body(result)
+        if result.body is not None:
+            result = dataclasses.replace(result, body=None)
         ttl = parsed.ttl_minutes if parsed is not None else None
         await deliver(
             FeedOutcome(request, result, parsed, next_due(result, ttl, interval=interval))

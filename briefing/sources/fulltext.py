@@ -12,6 +12,7 @@ text beside the feed's teaser.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
@@ -41,12 +42,13 @@ def extract_main_text(html: str, url: str | None = None) -> tuple[str | None, st
     from briefing.sources.htmltext import html_title, html_to_text
 
     text: str | None = None
+    extract: Callable[..., str | None] | None
     try:
-        import trafilatura
+        from trafilatura import extract
     except ImportError:  # optional: the plain reading below still works
-        trafilatura = None
-    if trafilatura is not None:
-        extracted = trafilatura.extract(
+        extract = None
+    if extract is not None:
+        extracted = extract(
             html,
             url=url,
             include_comments=False,

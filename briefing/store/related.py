@@ -45,6 +45,7 @@ from briefing.analysis.related import (
     extract_features,
     idf,
     is_duplicate,
+    norm_is_stale,
     query_terms,
     reason_for,
     signature,
@@ -84,6 +85,7 @@ _SCHEMA = (
         story INTEGER NOT NULL,
         day INTEGER,
         norm REAL NOT NULL,
+        norm_documents INTEGER NOT NULL,
         terms BLOB NOT NULL,
         signature BLOB NOT NULL,
         sketch BLOB NOT NULL,
@@ -127,6 +129,7 @@ class _Doc:
     packed_terms: bytes
     packed_sketch: bytes
     duplicate_of: int | None
+    norm_documents: int = 0
     _terms: dict[int, float] | None = None
 
     @property
@@ -197,19 +200,36 @@ def _unpack_ints(blob: bytes) -> tuple[int, ...]:
 
 
 def _doc(row: sqlite3.Row | tuple[Any, ...]) -> _Doc:
-    article_id, story, day, norm, terms, sketch, duplicate = tuple(row)[:7]
+    article_id, story, day, norm, norm_documents, terms, sketch, duplicate = tuple(row)[:8]
     return _Doc(
         article_id=int(article_id),
         story=int(story),
         day=None if day is None else int(day),
         norm=float(norm),
+        norm_documents=int(norm_documents),
         packed_terms=bytes(terms),
         packed_sketch=bytes(sketch),
         duplicate_of=None if duplicate is None else int(duplicate),
     )
 
 
-_DOC_COLUMNS = "article_id, story, day, norm, terms, sketch, duplicate_of"
+def _refresh_norms(conn: sqlite3.Connection, docs: Iterable[_Doc], documents: int) -> None:
+    """Recompute the vector lengths computed when the store was under half its size."""
+    stale = [doc for doc in docs if norm_is_stale(doc.norm_documents, documents)]
+    if not stale:
+        return
+    df = _frequencies(conn, list(set().union(*(doc.terms for doc in stale))))
+    for doc in stale:
+        weights = {term_id: idf(df.get(term_id, 0), documents) for term_id in doc.terms}
+        doc.norm = vector_norm(doc.terms, weights)
+        doc.norm_documents = documents
+    conn.executemany(
+        "UPDATE related_docs SET norm = ?, norm_documents = ? WHERE article_id = ?",
+        [(doc.norm, documents, doc.article_id) for doc in stale],
+    )
+
+
+_DOC_COLUMNS = "article_id, story, day, norm, norm_documents, terms, sketch, duplicate_of"
 
 
 # -- counts -------------------------------------------------------------------------------
@@ -387,6 +407,7 @@ def _index_features(
     docs.update(_load_docs(conn, [m for m in extra if m != article_id]))
     story_of = {key: doc.story for key, doc in docs.items()}
 
+    _refresh_norms(conn, docs.values(), documents)
     weighted = {term_id: value * weights[term_id] ** 2 for term_id, value in vector.items()}
     similarities = {
         key: doc.cosine_to(weighted, norm) * date_factor(features.day, doc.day)
@@ -406,13 +427,14 @@ def _index_features(
         story = article_id
 
     conn.execute(
-        "INSERT INTO related_docs (article_id, story, day, norm, terms, signature, sketch, "
-        "names, figures, duplicate_of) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO related_docs (article_id, story, day, norm, norm_documents, terms, "
+        "signature, sketch, names, figures, duplicate_of) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
         (
             article_id,
             story,
             features.day,
             norm,
+            documents,
             _pack_terms(vector),
             _pack_ints(filed),
             _pack_ints(features.sketch),
@@ -667,7 +689,7 @@ def related(conn: sqlite3.Connection, article_id: int, k: int = 10) -> list[Rela
             chosen,
         )
     }
-    mine = _shared_features(str(row[7]), str(row[8]))
+    mine = _shared_features(str(row[8]), str(row[9]))
     result = []
     for score, key in scored:
         detail = details[key]

@@ -111,6 +111,9 @@ class BriefingApp(App[int]):
                 bindings.apply_keymap(self._keymap)
             grouped: dict[str, list[str]] = {}
             order: list[str] = []
+            cls = node if isinstance(node, type) else type(node)
+            own = [b.action for b in cls.BINDINGS if isinstance(b, Binding)]
+            rank: dict[str, int] = {}
             for key, binding in bindings:
                 if not binding.description:
                     continue
@@ -118,9 +121,13 @@ class BriefingApp(App[int]):
                 if label not in grouped:
                     grouped[label] = []
                     order.append(label)
+                    # This area's own keys first, in the order they are declared.
+                    known = binding.action in own
+                    rank[label] = own.index(binding.action) if known else len(own) + len(rank)
                 display = self.get_key_display(binding.with_key(key))
                 if display not in grouped[label]:
                     grouped[label].append(display)
+            order.sort(key=lambda label: rank[label])
             rows = [(", ".join(grouped[label]), label) for label in order]
             if title == "Everywhere":
                 rows.append(("ctrl+p", "Command palette: every action by name"))

@@ -111,8 +111,9 @@ class DigestPreviewScreen(Screen[None]):
             if isinstance(screen, MainScreen):
                 await screen.refresh_counts()
         count = len(self.stories)
+        where = safe(str(path.resolve()), 200)
         self.notify(
-            f"Wrote {count} {'story' if count == 1 else 'stories'} to {safe(str(path.resolve()), 200)}."
+            f"Wrote {count} {'story' if count == 1 else 'stories'} to {where}."
             + ("" if app.library.read_only else " 'Since last briefing' starts now."),
             markup=False,
         )

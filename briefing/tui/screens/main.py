@@ -315,7 +315,9 @@ class MainScreen(Screen[None]):
         focused = self.focused
         if isinstance(focused, Pane):
             self._activate_pane(focused.NUMBER)
-            if isinstance(focused, (QuotesPane, FiguresPane)):
+            if focused.highlighted is None and focused.values:
+                focused.highlighted = 0  # the first item's sentence lights up at once
+            elif isinstance(focused, (QuotesPane, FiguresPane)):
                 self.reader.highlight(focused.value_at(focused.highlighted))
         elif focused is self.stories:
             self.reader.highlight(None)

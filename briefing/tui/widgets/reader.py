@@ -22,6 +22,7 @@ from briefing.tui.formatting import format_date, safe
 __all__ = ["Reader"]
 
 HIGHLIGHT = "reverse"
+MAX_PARAGRAPHS = 1_000
 
 # Characters a terminal could act on, each replaced by a space so sentence offsets still line up.
 _INVISIBLE = {
@@ -64,6 +65,7 @@ class Reader(VerticalScroll, can_focus=True):
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(Text("Choose a story to read it here.", style="dim"), id="reader-head")
+        yield Static("", id="reader-link")
         yield Static("", id="reader-summary")
 
     def show_placeholder(self, message: str) -> None:
@@ -72,6 +74,7 @@ class Reader(VerticalScroll, can_focus=True):
         self.document = None
         self.highlighted = None
         self.query_one("#reader-head", Static).update(Text(message, style="dim"))
+        self.query_one("#reader-link", Static).update("")
         self.query_one("#reader-summary", Static).update("")
         self._clear_paragraphs()
 
@@ -81,6 +84,8 @@ class Reader(VerticalScroll, can_focus=True):
         self.document = None
         self.highlighted = None
         self.query_one("#reader-head", Static).update(self._heading(article))
+        link = Text(safe(article.url, 500), style="dim italic") if article.url else ""
+        self.query_one("#reader-link", Static).update(link)
         self.query_one("#reader-summary", Static).update(Text("Summarising\u2026", style="dim"))
         self._set_paragraphs([p for p in plain(article.body, 500_000).split("\n\n") if p.strip()])
         self.scroll_home(animate=False)
@@ -120,7 +125,7 @@ class Reader(VerticalScroll, can_focus=True):
         if document is None or not 0 <= sentence < len(document.sentences):
             return
         chosen = document.sentences[sentence]
-        if chosen.paragraph >= len(self._paragraphs):
+        if chosen.paragraph >= min(len(self._paragraphs), MAX_PARAGRAPHS):
             return
         widget = self._paragraphs[chosen.paragraph]
         prefix = document.text[self._paragraph_starts[chosen.paragraph] : chosen.start]
@@ -135,8 +140,6 @@ class Reader(VerticalScroll, can_focus=True):
         text = Text(safe(article.title) or "(untitled)", style="bold")
         meta = [safe(article.source, 200) or "unknown source", format_date(article.published)]
         text.append("\n" + " \u00b7 ".join(m for m in meta if m), style="dim")
-        if article.url:
-            text.append("\n" + safe(article.url, 500), style="dim italic")
         return text
 
     def _clear_paragraphs(self) -> None:
@@ -147,6 +150,10 @@ class Reader(VerticalScroll, can_focus=True):
 
     def _set_paragraphs(self, paragraphs: list[str]) -> None:
         self._clear_paragraphs()
+        if len(paragraphs) > MAX_PARAGRAPHS:
+            # A runaway body must not become thousands of widgets; the cut is said, not hidden.
+            cut = len(paragraphs) - MAX_PARAGRAPHS
+            paragraphs = [*paragraphs[:MAX_PARAGRAPHS], f"[{cut} more paragraphs not shown]"]
         starts: list[int] = []
         offset = 0
         for paragraph in paragraphs:
@@ -159,7 +166,7 @@ class Reader(VerticalScroll, can_focus=True):
 
     def _render_paragraph(self, number: int) -> None:
         document = self.document
-        if document is None or not 0 <= number < len(self._paragraphs):
+        if document is None or not 0 <= number < min(len(self._paragraphs), MAX_PARAGRAPHS):
             return
         start = self._paragraph_starts[number]
         paragraph = document.paragraphs[number]

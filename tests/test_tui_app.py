@@ -293,3 +293,49 @@ async def test_typing_in_the_search_box_never_triggers_keys(tmp_path: Path) -> N
         assert app.is_running
         assert screen.counts["starred"] == 0 and screen.counts["picked"] == 0
         assert screen.query_state.search is None
+
+
+async def test_clicking_the_pane_tabs_switches_panes_at_80_columns(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.click("#pane-tabs", offset=(14, 0))  # " 1 Quotes  2 Figures ..."
+        await pilot.pause()
+        assert isinstance(app.focused, FiguresPane)
+        await pilot.click("#pane-tabs", offset=(25, 0))
+        await pilot.pause()
+        assert isinstance(app.focused, RelatedPane)
+
+
+async def test_marking_the_last_briefing_empties_the_since_view(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        assert screen.counts["since_briefing"] == 3
+        await pilot.press("m")
+        await settle(pilot)
+        assert screen.counts["since_briefing"] == 0
+        await pilot.press("v")
+        await settle(pilot)
+        picker = app.screen
+        assert isinstance(picker, ViewPickerScreen)
+        index = next(i for i, c in enumerate(picker.choices) if c.query.view == "since_briefing")
+        picker.query_one("#view-options").highlighted = index  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.query_state.label == "Since last briefing"
+        assert screen.stories.total == 0
+        assert screen.reader.article is None
+
+
+def test_every_main_binding_has_its_own_id_for_the_keys_setting() -> None:
+    from textual.binding import Binding
+
+    from briefing.tui.app import BriefingApp
+
+    bindings = [b for b in [*MainScreen.BINDINGS, *BriefingApp.BINDINGS] if isinstance(b, Binding)]
+    ids = [b.id for b in bindings]
+    assert None not in ids
+    assert len(ids) == len(set(ids))
+    assert {"star", "pick", "dismiss_story", "quotes_pane", "quit", "help"} <= set(ids)

@@ -22,6 +22,7 @@ the same method in SQLite. This module does no I/O and keeps no global state.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import zlib
@@ -29,6 +30,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from operator import itemgetter
 from typing import TypeVar
 
 from briefing.models import Article
@@ -317,14 +319,11 @@ def cosine(
     """Cosine of two term-count vectors under the given term weights (IDF applied to both)."""
     if left_norm <= 0 or right_norm <= 0:
         return 0.0
-    if len(left) > len(right):
-        left, right = right, left
+    # The set intersection runs in C; only the few shared terms are visited in Python.
     dot = 0.0
-    for term, value in left.items():
-        other = right.get(term)
-        if other is not None:
-            w = weights.get(term, 0.0)
-            dot += value * other * w * w
+    for term in left.keys() & right.keys():
+        w = weights.get(term, 0.0)
+        dot += left[term] * right[term] * w * w
     return dot / (left_norm * right_norm)
 
 
@@ -525,7 +524,7 @@ class StoryIndex:
             for key in self._postings[term][-POSTINGS_PER_TERM:]:
                 if key != own:
                     found[key] += weight
-        return sorted(found, key=lambda key: -found[key])[:CANDIDATES]
+        return [key for key, _ in heapq.nlargest(CANDIDATES, found.items(), key=itemgetter(1))]
 
     def similarities(self, key: str) -> dict[str, float]:
         """Date-adjusted resemblance of a stored article to its candidate neighbours."""
@@ -549,13 +548,19 @@ class StoryIndex:
         return result
 
     def _score(self, features: Features, norm: float, own: str | None) -> dict[str, float]:
+        if norm <= 0:
+            return {}
         candidates = self._candidates(features, own)
-        weights = self._weights(features.terms)
+        n = len(self._entries)
+        query = {t: v * idf(self._df.get(t, 0), n) ** 2 for t, v in features.terms.items()}
         result = {}
         for other_key in self._with_story_members(candidates, own):
             other = self._fresh(self._entries[other_key])
-            similarity = cosine(features.terms, other.features.terms, weights, norm, other.norm)
-            similarity *= date_factor(features.day, other.features.day)
+            if other.norm <= 0:
+                continue
+            terms = other.features.terms
+            dot = sum(query[t] * terms[t] for t in query.keys() & terms.keys())
+            similarity = dot / (norm * other.norm) * date_factor(features.day, other.features.day)
             if similarity > 0:
                 result[other_key] = similarity
         return result
@@ -628,7 +633,7 @@ class StoryIndex:
         known = left.neighbours.get(right.key)
         if known is not None:
             return known
-        weights = self._weights(left.features.terms)
+        weights = self._weights(left.features.terms.keys() & right.features.terms.keys())
         similarity = cosine(
             left.features.terms, right.features.terms, weights, left.norm, right.norm
         )
@@ -668,11 +673,12 @@ class StoryIndex:
         their later neighbours existed; this pass moves each article to the
         story it resembles most now, and returns how many moved.
         """
+        documents = len(self._entries)
         self._postings.clear()
         for entry in self._entries.values():
             entry.norm = self._norm(entry.features)
-            entry.norm_documents = len(self._entries)
-            for term in signature(entry.features.terms, self._df, len(self._entries)):
+            entry.norm_documents = documents
+            for term in signature(entry.features.terms, self._df, documents):
                 self._postings[term].append(entry.key)
         for entry in self._entries.values():
             entry.neighbours = self._score(entry.features, entry.norm, entry.key)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -151,15 +152,21 @@ def _print_text(record: dict[str, Any]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     failed = False
-    for source in args.sources:
-        data, url, headers, error = _read(source)
-        record = check_feed_record(source, data, url, headers, error)
-        failed = failed or bool(record.get("error"))
-        if args.json:
-            print(json.dumps(record, ensure_ascii=False))
-        else:
-            _print_text(record)
-        sys.stdout.flush()
+    try:
+        for source in args.sources:
+            data, url, headers, error = _read(source)
+            record = check_feed_record(source, data, url, headers, error)
+            failed = failed or bool(record.get("error"))
+            if args.json:
+                print(json.dumps(record, ensure_ascii=False))
+            else:
+                _print_text(record)
+            sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader (e.g. `head`) went away: stop quietly, as other commands do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1 if failed else 0
     return 1 if failed else 0
 
 

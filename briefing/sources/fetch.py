@@ -350,6 +350,9 @@ async def fetch_feed(
         return done(error=f"not a valid address: {exc}")
     except httpx.HTTPError as exc:
         return done(error=_describe(exc))
+    except (ValueError, UnicodeError) as exc:
+        # A malformed header or address from the server: that feed's problem, not ours.
+        return done(error=f"unusable response: {exc}")
 
 
 def next_due(

@@ -146,17 +146,10 @@ class _Doc:
         """Cosine with a query whose counts are already multiplied by IDF squared."""
         if self.norm <= 0 or query_norm <= 0:
             return 0.0
-        half = len(self.packed_terms) // 2
-        ids = array("I")
-        ids.frombytes(self.packed_terms[:half])
-        weights = array("f")
-        weights.frombytes(self.packed_terms[half:])
-        find = weighted_query.get
+        terms = self.terms
         dot = 0.0
-        for term_id, weight in zip(ids, weights, strict=True):
-            value = find(term_id)
-            if value is not None:
-                dot += value * weight
+        for term_id in weighted_query.keys() & terms.keys():
+            dot += weighted_query[term_id] * terms[term_id]
         return dot / (query_norm * self.norm)
 
 

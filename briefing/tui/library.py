@@ -307,10 +307,10 @@ class Library:
 
         return await self._on_db(lambda: list(self.store.related(article_id, k)))
 
-    async def warm(self, articles_ids: Sequence[int]) -> int:
+    async def warm(self, article_ids: Sequence[int]) -> int:
         """Analyse stories ahead of the reader so opening them is instant; returns how many."""
         done = 0
-        for article_id in articles_ids:
+        for article_id in article_ids:
             article = await self.article(article_id)
             if article is None:
                 continue

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -50,9 +50,11 @@ class Undo:
     tag_added: bool = False
 
 
-def _binding(key: str, action: str, description: str, *, show: bool = False) -> Binding:
-    """Every binding carries an id equal to its action, so `[keys]` in the config can rebind it."""
-    return Binding(key, action, description, show=show, id=action.split("(")[0])
+def _binding(
+    key: str, action: str, description: str, *, show: bool = False, id: str | None = None
+) -> Binding:
+    """Every binding carries an id (its action's name unless given), so `[keys]` can rebind it."""
+    return Binding(key, action, description, show=show, id=id or action)
 
 
 class MainScreen(Screen[None]):
@@ -77,13 +79,13 @@ class MainScreen(Screen[None]):
         _binding("R", "refresh_all", "Refresh all feeds"),
         _binding("F", "feeds", "Feed health"),
         _binding("e", "digest", "Digest"),
-        _binding("1", "show_pane(1)", "Key quotes"),
-        _binding("2", "show_pane(2)", "Spending figures"),
-        _binding("3", "show_pane(3)", "Related stories"),
+        _binding("1", "show_pane(1)", "Key quotes", id="quotes_pane"),
+        _binding("2", "show_pane(2)", "Spending figures", id="figures_pane"),
+        _binding("3", "show_pane(3)", "Related stories", id="related_pane"),
         _binding("0", "focus_list", "Story list"),
         _binding("escape", "back", "Back to the list"),
-        _binding("tab", "cycle_focus(1)", "Next pane"),
-        _binding("shift+tab", "cycle_focus(-1)", "Previous pane"),
+        _binding("tab", "cycle_focus(1)", "Next pane", id="next_pane"),
+        _binding("shift+tab", "cycle_focus(-1)", "Previous pane", id="previous_pane"),
     ]
 
     def __init__(self, library: Library) -> None:
@@ -179,6 +181,11 @@ class MainScreen(Screen[None]):
             if added:
                 await self.reload(keep=self.stories.current)
         self.stories.empty_text = "No stories in this view."
+        if not self.counts.get("all") and not self.counts.get("dismissed"):
+            self.stories.empty_text = (
+                "No stories yet. Add a feed with 'briefing feeds add URL' and press R, "
+                "or start with 'briefing --seeds DIR'."
+            )
         self.stories.refresh()
         self.ready = True
         self.warm()
@@ -333,6 +340,21 @@ class MainScreen(Screen[None]):
             tabs.append(f" {pane.NUMBER} {pane.SHORT} ", style="reverse bold" if active else "dim")
             tabs.append(" ")
         self.query_one("#pane-tabs", Static).update(tabs)
+
+    def on_click(self, event: events.Click) -> None:
+        """At 80 columns the tab line above the pane switches panes by mouse, too."""
+        if event.widget is None or event.widget.id != "pane-tabs":
+            return
+        offset = event.get_content_offset(event.widget)
+        if offset is None:
+            return
+        start = 0
+        for pane in self.panes:
+            width = len(f" {pane.NUMBER} {pane.SHORT} ") + 1
+            if start <= offset.x < start + width:
+                self.action_show_pane(pane.NUMBER)
+                return
+            start += width
 
     def action_show_pane(self, number: int) -> None:
         self._activate_pane(number)

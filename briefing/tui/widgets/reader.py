@@ -66,7 +66,9 @@ class Reader(VerticalScroll, can_focus=True):
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(Text("Choose a story to read it here.", style="dim"), id="reader-head")
         yield Static("", id="reader-link")
-        yield Static("", id="reader-summary")
+        summary = Static("", id="reader-summary")
+        summary.display = False
+        yield summary
 
     def show_placeholder(self, message: str) -> None:
         """Say why there is nothing to read (an empty view, a story that is gone)."""
@@ -75,7 +77,9 @@ class Reader(VerticalScroll, can_focus=True):
         self.highlighted = None
         self.query_one("#reader-head", Static).update(Text(message, style="dim"))
         self.query_one("#reader-link", Static).update("")
-        self.query_one("#reader-summary", Static).update("")
+        summary = self.query_one("#reader-summary", Static)
+        summary.update("")
+        summary.display = False
         self._clear_paragraphs()
 
     def show_article(self, article: Article) -> None:
@@ -86,7 +90,9 @@ class Reader(VerticalScroll, can_focus=True):
         self.query_one("#reader-head", Static).update(self._heading(article))
         link = Text(safe(article.url, 500), style="dim italic") if article.url else ""
         self.query_one("#reader-link", Static).update(link)
-        self.query_one("#reader-summary", Static).update(Text("Summarising\u2026", style="dim"))
+        summary = self.query_one("#reader-summary", Static)
+        summary.update(Text("Summarising\u2026", style="dim"))
+        summary.display = True
         self._set_paragraphs([p for p in plain(article.body, 500_000).split("\n\n") if p.strip()])
         self.scroll_home(animate=False)
 

@@ -228,9 +228,10 @@ class StoryList(ScrollView, can_focus=True):
         line = self.scroll_offset.y + y
         index, part = divmod(line, ROW_HEIGHT)
         if self.total == 0:
-            if line == 0:
+            lines = Text(self.empty_text).wrap(self.app.console, max(1, width - 2))
+            if line < len(lines):
                 empty = self.get_component_rich_style("story-list--empty")
-                return self._strip(Text(" " + self.empty_text), width, base + empty)
+                return self._strip(Text(" ") + lines[line], width, base + empty)
             return Strip.blank(width, base)
         if index >= self.total:
             return Strip.blank(width, base)

@@ -1,6 +1,7 @@
 """Benchmark: refresh N synthetic feeds served from loopback, cold and warm (all 304).
 
 Run by hand:  python bench/refresh.py [--sizes 100 500 1000] [--latency 0.1]
+                                     [--index-hook both|on|off]
 
 A server process serves N feeds (RSS and Atom, 20-200 KB, 20-50 items each)
 with a fixed per-request latency and ETags, spread over 64 loopback addresses
@@ -10,7 +11,12 @@ directory (cold: every feed new; warm: every feed answers 304), plus the bare
 fetch+parse layer (`fetch_all`) for reference. Peak memory is the largest sum
 of resident memory over the refresh process and its children. When `newsboat`
 is on PATH it is timed on the same farm (`-x reload`, default reload-threads
-and 32) and the ratios are printed; otherwise that is reported as skipped.
+and 32) and the ratios are printed; otherwise the ratios are computed against
+newsboat's figures quoted in the task (N = 1,000, 100 ms: 112 s cold with its
+default single thread; 10 s cold and 17 s warm with 32 threads), labelled as
+quoted, not measured. Related-story indexing runs inside every save; with
+`--index-hook both` (the default) each size is refreshed twice, once as
+shipped and once with that hook switched off, to show what it costs.
 """
 
 from __future__ import annotations
@@ -29,6 +35,14 @@ import time
 from pathlib import Path
 
 HOSTS = 64
+# newsboat 2.x at N = 1,000 feeds and 100 ms latency, as quoted with the targets (not measured
+# here): (cold, warm) seconds at its default reload-threads and at 32 threads.
+QUOTED_NEWSBOAT = {"N": 1000, "default": (112.0, None), "32": (10.0, 17.0)}
+# Run instead of `briefing refresh` to time it without related-story indexing.
+_NO_INDEX_HOOK = (
+    "import sys, briefing.store.related as related; related.index_hook = None; "
+    "from briefing.cli import main; sys.exit(main(['refresh']))"
+)
 WORDS = tuple(
     [
         "council",
@@ -297,6 +311,12 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--no-api", action="store_true", help="skip the fetch+parse-only run")
+    parser.add_argument(
+        "--index-hook",
+        choices=("both", "on", "off"),
+        default="both",
+        help="time refresh with related-story indexing on, off, or both (default)",
+    )
     args = parser.parse_args()
 
     repo = Path(__file__).resolve().parents[1]
@@ -338,26 +358,35 @@ def main() -> int:
                 row: dict[str, object] = {"N": count}
                 if has_cli:
                     config = work / "briefing.toml"
-                    env = dict(
-                        os.environ,
-                        BRIEFING_DATA_DIR=str(work / "data"),
-                        BRIEFING_CONFIG=str(config),
-                    )
                     config.write_text(
                         f"[network]\nconcurrency = {args.concurrency}\n"
                         "[general]\nrefresh_on_start = false\n"
                     )
                     opml = work / "feeds.opml"
                     opml.write_text(_opml(urls))
-                    base = [briefing]
-                    subprocess.run(
-                        [*base, "import-opml", str(opml)],
-                        env=env,
-                        check=True,
-                        stdout=subprocess.DEVNULL,
-                    )
-                    row["cold"], row["cold_mem"], row["cold_cpu"] = timed([*base, "refresh"], env)
-                    row["warm"], row["warm_mem"], row["warm_cpu"] = timed([*base, "refresh"], env)
+                    variants = {"both": ("", "_nohook"), "on": ("",), "off": ("_nohook",)}
+                    for suffix in variants[args.index_hook]:
+                        env = dict(
+                            os.environ,
+                            BRIEFING_DATA_DIR=str(work / f"data{suffix}"),
+                            BRIEFING_CONFIG=str(config),
+                        )
+                        subprocess.run(
+                            [briefing, "import-opml", str(opml)],
+                            env=env,
+                            check=True,
+                            stdout=subprocess.DEVNULL,
+                        )
+                        command = (
+                            [sys.executable, "-c", _NO_INDEX_HOOK]
+                            if suffix
+                            else [briefing, "refresh"]
+                        )
+                        for phase in ("cold", "warm"):
+                            took, peak, cpu = timed(command, env)
+                            row[phase + suffix] = took
+                            row[f"{phase}{suffix}_mem"] = peak
+                            row[f"{phase}{suffix}_cpu"] = cpu
                 if not args.no_api:
                     row["api_cold"], states = _api_run(urls, args.concurrency, None)
                     row["api_warm"], _ = _api_run(urls, args.concurrency, states)
@@ -384,12 +413,13 @@ def _print_row(row: dict[str, object]) -> None:
         return f"{value / 1e6:5.0f} MB" if isinstance(value, int) and value else "   -  "
 
     print(f"N={row['N']}")
-    if "cold" in row:
-        print(
-            f"  briefing refresh   cold {seconds('cold')} (cpu {seconds('cold_cpu')}, peak "
-            f"{megabytes('cold_mem')})  warm {seconds('warm')} (cpu {seconds('warm_cpu')}, "
-            f"peak {megabytes('warm_mem')})"
-        )
+    for suffix, label in (("", "refresh"), ("_nohook", "refresh, no index")):
+        if "cold" + suffix in row:
+            cold = f"cold {seconds('cold' + suffix)} (cpu {seconds(f'cold{suffix}_cpu')}, "
+            cold += f"peak {megabytes(f'cold{suffix}_mem')})"
+            warm = f"warm {seconds('warm' + suffix)} (cpu {seconds(f'warm{suffix}_cpu')}, "
+            warm += f"peak {megabytes(f'warm{suffix}_mem')})"
+            print(f"  {label:<18} {cold}  {warm}")
     if "api_cold" in row:
         print(f"  fetch_all only     cold {seconds('api_cold')}  warm {seconds('api_warm')}")
     if "nb32_cold" in row:
@@ -401,15 +431,27 @@ def _print_row(row: dict[str, object]) -> None:
             f"  newsboat 32        cold {seconds('nb32_cold')}  warm {seconds('nb32_warm')}  "
             f"(peak {megabytes('nb32_mem')})"
         )
-        if "cold" in row:
-            cold = float(row["cold"]) / float(row["nb32_cold"])  # type: ignore[arg-type]
-            warm = float(row["warm"]) / float(row["nb32_warm"])  # type: ignore[arg-type]
-            print(
-                f"  ratio vs newsboat 32: cold {cold:.2f} (target <= 0.50), "
-                f"warm {warm:.2f} (target <= 0.25)"
-            )
+        reference, source = (float(row["nb32_cold"]), float(row["nb32_warm"])), "measured"  # type: ignore[arg-type]
+    elif row["N"] == QUOTED_NEWSBOAT["N"]:
+        reference, source = QUOTED_NEWSBOAT["32"], "QUOTED figures, not measured"  # type: ignore[assignment]
+        print(
+            "  newsboat           not on PATH; quoted figures for N=1000 at 100 ms: default "
+            "threads 112 s cold; 32 threads 10 s cold, 17 s warm"
+        )
     else:
-        print("  newsboat           skipped (not on PATH)")
+        print("  newsboat           skipped (not on PATH; quoted figures exist for N=1000 only)")
+        sys.stdout.flush()
+        return
+    cold_ref, warm_ref = reference
+    for suffix, label in (("", "refresh"), ("_nohook", "refresh, no index")):
+        if "cold" + suffix in row:
+            cold = float(row["cold" + suffix]) / cold_ref  # type: ignore[arg-type]
+            warm = float(row["warm" + suffix]) / warm_ref  # type: ignore[arg-type]
+            memory = int(row[f"cold{suffix}_mem"]) / 1e6  # type: ignore[call-overload]
+            print(
+                f"  {label:<18} vs newsboat 32 ({source}): cold {cold:.2f} (target <= 0.50), "
+                f"warm {warm:.2f} (target <= 0.25), peak {memory:.0f} MB (target <= 200)"
+            )
     sys.stdout.flush()
 
 

@@ -38,7 +38,9 @@ class Article:
     """One news article, from a feed or a saved file.
 
     `body` is plain text with paragraphs separated by blank lines; markup has
-    already been removed by the source that produced it.
+    already been removed by the source that produced it. `full_text` is the main
+    text of the article's web page when its feed only carries teasers (the feed's
+    `full_text` setting); `text` is what a reader or an analysis should use.
     """
 
     title: str | None
@@ -50,10 +52,22 @@ class Article:
     guid: str | None = None
     id: int | None = None
     feed_id: int | None = None
+    full_text: str | None = None
 
     @property
     def content_hash(self) -> str:
+        """The key of the feed's own text (title and teaser): how entries are matched."""
         return content_hash(self.title, self.body)
+
+    @property
+    def text(self) -> str:
+        """The fullest text we have: the page's main text when fetched, else the body."""
+        return self.full_text or self.body
+
+    @property
+    def text_hash(self) -> str:
+        """The key of `text`: cache analyses of `text` under this, not `content_hash`."""
+        return content_hash(self.title, self.text)
 
 
 @dataclass(frozen=True)

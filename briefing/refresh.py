@@ -5,19 +5,27 @@ bounded concurrency, conditional GET); local feed files are read directly,
 with their size and modification time standing in for an ETag. Each feed is
 saved in its own transaction as soon as it lands, so a crash loses at most
 the feeds still in flight and the reader can show new stories feed by feed.
-After the run, retention expires old read/dismissed articles. This module
-draws nothing: callers (the CLI, the reader) get a `FeedReport` per feed.
+Saves run on one writer thread fed by a bounded queue: the event loop never
+waits on SQLite, and feeds parsed faster than they can be saved wait in the
+queue (bounded memory) rather than pile up. For feeds with `full_text` on,
+each new article's page is fetched over the same client, per-host limit and
+deadline, and its main text is stored beside the teaser. After the run,
+retention expires old read/dismissed articles. This module draws nothing:
+callers (the CLI, the reader) get a `FeedReport` per feed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import inspect
+import queue
+import threading
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from briefing.config import Settings
 from briefing.models import Article, FeedStatus
@@ -40,6 +48,10 @@ __all__ = [
 
 # Below this many web feeds a process pool costs more to start than it saves.
 PROCESS_POOL_FROM = 24
+# Feeds parsed but not yet saved, at most: beyond this, landed feeds wait for the writer.
+WRITE_QUEUE = 16
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -56,6 +68,7 @@ class FeedReport:
     problems: tuple[str, ...] = ()
     article_ids: tuple[int, ...] = ()
     moved_to: str | None = None
+    full_texts: int = 0  # new articles whose page text was fetched and stored
 
     @property
     def outcome(self) -> str:
@@ -143,35 +156,159 @@ def _read_local(path: Path, limit: int) -> bytes:
     return data
 
 
-async def _refresh_local(store: Store, feed: FeedStatus, settings: Settings) -> FeedReport:
+class _Writer:
+    """One thread that runs the store's writes in order, so the event loop never waits on them.
+
+    `submit` waits while `limit` writes are queued: feeds parsed faster than they can be
+    saved stay with the fetcher (whose concurrency is bounded) instead of piling up here.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._room = asyncio.Semaphore(limit)
+        self._jobs: queue.SimpleQueue[tuple[Callable[[], Any], asyncio.Future[Any]] | None]
+        self._jobs = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="refresh-writer", daemon=True)
+        self._thread.start()
+
+    async def submit(self, work: Callable[[], T]) -> asyncio.Future[T]:
+        """Queue `work`; the returned future settles on the event loop once it has run."""
+        await self._room.acquire()
+        future: asyncio.Future[T] = self._loop.create_future()
+        self._jobs.put((work, future))
+        return future
+
+    async def run(self, work: Callable[[], T]) -> T:
+        return await (await self.submit(work))
+
+    def _run(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            work, future = job
+            try:
+                result = work()
+            except BaseException as exc:  # handed to the awaiting coroutine, which re-raises
+                self._loop.call_soon_threadsafe(self._settle, future, None, exc)
+            else:
+                self._loop.call_soon_threadsafe(self._settle, future, result, None)
+
+    def _settle(
+        self, future: asyncio.Future[Any], result: Any, error: BaseException | None
+    ) -> None:
+        self._room.release()
+        if future.cancelled():
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)
+
+    async def close(self) -> None:
+        self._jobs.put(None)
+        await asyncio.to_thread(self._thread.join)
+
+
+@dataclass
+class _FullTextRun:
+    """What fetching article pages shares: the client, per-host limits and the run's end."""
+
+    client: httpx.AsyncClient
+    settings: Settings
+    ends: float | None  # loop time when the whole refresh must stop, if it has a deadline
+    overall: asyncio.Semaphore
+    hosts: dict[str, asyncio.Semaphore] = field(default_factory=dict)
+
+    async def page(self, url: str) -> tuple[str | None, str | None]:
+        """(main text, problem) of one article page, within the limits."""
+        from urllib.parse import urlsplit
+
+        from briefing.sources.fulltext import fetch_full_text
+
+        host = (urlsplit(url).hostname or "").lower()
+        limit = self.hosts.setdefault(host, asyncio.Semaphore(self.settings.network.per_host))
+        async with limit, self.overall:
+            found = await fetch_full_text(self.client, url, self.settings.network)
+        return found.text, found.error
+
+    async def pages(self, urls: dict[int, str]) -> tuple[dict[int, str], list[str]]:
+        """Main texts by article id, and a problem line for each page that gave none."""
+        ids = list(urls)
+        tasks = [asyncio.ensure_future(self.page(urls[article_id])) for article_id in ids]
+        if not tasks:
+            return {}, []
+        timeout = None
+        if self.ends is not None:
+            timeout = max(0.0, self.ends - asyncio.get_running_loop().time())
+        _done, pending = await asyncio.wait(tasks, timeout=timeout)
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending)
+        texts: dict[int, str] = {}
+        problems: list[str] = []
+        for article_id, task in zip(ids, tasks, strict=True):
+            if task.cancelled():
+                problems.append(f"full text of {urls[article_id]}: refresh deadline passed")
+                continue
+            text, problem = task.result()
+            if text:
+                texts[article_id] = text
+            else:
+                problems.append(f"full text of {urls[article_id]}: {problem or 'no text found'}")
+        return texts, problems
+
+
+def _new_pages(store: Store, ids: Sequence[int]) -> dict[int, str]:
+    """The web links of the articles just added, to fetch their full text."""
+    from briefing.safety import is_web_link
+
+    urls: dict[int, str] = {}
+    for article_id in ids:
+        article = store.article(article_id)
+        if article is not None and article.url and is_web_link(article.url):
+            urls[article_id] = article.url.strip()
+    return urls
+
+
+async def _add_full_text(
+    store: Store, writer: _Writer, pages: _FullTextRun, report: FeedReport, new_ids: Sequence[int]
+) -> FeedReport:
+    """Fetch and store the page text of a full-text feed's new articles."""
+    if not new_ids:
+        return report
+    urls = await writer.run(lambda: _new_pages(store, new_ids))
+    texts, problems = await pages.pages(urls)
+    saved = await writer.run(lambda: store.save_full_texts(texts)) if texts else 0
+    return dataclasses.replace(report, full_texts=saved, problems=report.problems + tuple(problems))
+
+
+def _save_local(
+    store: Store, feed: FeedStatus, settings: Settings
+) -> tuple[FeedReport, tuple[int, ...]]:
+    """Read, parse and save a local feed file (runs on the writer thread)."""
     from briefing.sources.parse import parse_feed
 
     path = Path(feed.url)
-    state = await asyncio.to_thread(store.fetch_state, feed.id)
+    state = store.fetch_state(feed.id)
     try:
         validator = _file_validator(path)
         if state.etag == validator:
-            await asyncio.to_thread(store.record_fetch, feed.id, not_modified=True)
-            return FeedReport(feed.id, feed.title, feed.url, not_modified=True)
-        data = await asyncio.to_thread(_read_local, path, settings.network.max_bytes)
+            store.record_fetch(feed.id, not_modified=True)
+            return FeedReport(feed.id, feed.title, feed.url, not_modified=True), ()
+        data = _read_local(path, settings.network.max_bytes)
     except OverflowError:
         error = f"file larger than {settings.network.max_bytes:,} bytes"
     except OSError as exc:
         error = f"cannot read the file: {exc.strerror or exc}"
     else:
-        parsed = await asyncio.to_thread(
-            parse_feed, data, str(path), None, max_bytes=settings.network.max_bytes
-        )
-        articles = _articles(parsed, feed)
-        saved = await asyncio.to_thread(
-            store.record_fetch,
+        parsed = parse_feed(data, str(path), None, max_bytes=settings.network.max_bytes)
+        saved = store.record_fetch(
             feed.id,
-            articles,
+            _articles(parsed, feed),
             error=parsed.error,
             etag=None if parsed.error else validator,
             title=parsed.title,
         )
-        return FeedReport(
+        report = FeedReport(
             feed.id,
             _name(feed, parsed),
             feed.url,
@@ -181,17 +318,20 @@ async def _refresh_local(store: Store, feed: FeedStatus, settings: Settings) -> 
             problems=parsed.problems,
             article_ids=saved.ids,
         )
-    await asyncio.to_thread(store.record_fetch, feed.id, error=error)
-    return FeedReport(feed.id, feed.title, feed.url, error=error)
+        return report, saved.new_ids
+    store.record_fetch(feed.id, error=error)
+    return FeedReport(feed.id, feed.title, feed.url, error=error), ()
 
 
-async def _save_outcome(store: Store, feed: FeedStatus, outcome: FeedOutcome) -> FeedReport:
+def _save_outcome(
+    store: Store, feed: FeedStatus, outcome: FeedOutcome
+) -> tuple[FeedReport, tuple[int, ...]]:
+    """Save one fetched feed in one transaction (runs on the writer thread)."""
     fetch = outcome.fetch
     parsed = outcome.parsed
     error = outcome.error
     articles = _articles(parsed, feed) if parsed is not None else []
-    saved = await asyncio.to_thread(
-        store.record_fetch,
+    saved = store.record_fetch(
         feed.id,
         articles,
         error=error,
@@ -202,7 +342,7 @@ async def _save_outcome(store: Store, feed: FeedStatus, outcome: FeedOutcome) ->
         new_url=fetch.permanent_redirect,
         not_modified=fetch.not_modified,
     )
-    return FeedReport(
+    report = FeedReport(
         feed.id,
         _name(feed, parsed),
         feed.url,
@@ -214,6 +354,7 @@ async def _save_outcome(store: Store, feed: FeedStatus, outcome: FeedOutcome) ->
         article_ids=saved.ids,
         moved_to=fetch.permanent_redirect,
     )
+    return report, saved.new_ids
 
 
 async def refresh(
@@ -226,10 +367,25 @@ async def refresh(
     parse: ParseMode | None = None,
     deadline: float | None = None,
 ) -> RefreshReport:
-    """Fetch `feeds`, save each as it lands (calling `on_feed`), then apply retention."""
-    from briefing.sources.fetch import FeedRequest, FetchState, fetch_all
+    """Fetch `feeds`, save each as it lands (calling `on_feed`), then apply retention.
+
+    Feeds with `full_text` on are reported once their new articles' pages are in.
+    """
+    from briefing.sources.fetch import FeedRequest, FetchState, fetch_all, make_client
 
     report = RefreshReport()
+    loop = asyncio.get_running_loop()
+    own_client = client is None
+    http = client or make_client(settings.network)
+    writer = _Writer(WRITE_QUEUE)
+    pages = _FullTextRun(
+        http,
+        settings,
+        None if deadline is None else loop.time() + deadline,
+        asyncio.Semaphore(settings.network.concurrency),
+    )
+    finishing: set[asyncio.Task[None]] = set()
+    failures: list[BaseException] = []
 
     async def deliver(feed_report: FeedReport) -> None:
         report.feeds.append(feed_report)
@@ -238,37 +394,69 @@ async def refresh(
             if inspect.isawaitable(maybe):
                 await maybe
 
-    local = [feed for feed in feeds if is_local_feed(feed.url)]
-    web = [feed for feed in feeds if not is_local_feed(feed.url)]
-    for feed in local:
-        await deliver(await _refresh_local(store, feed, settings))
+    async def finish(
+        feed: FeedStatus, saving: asyncio.Future[tuple[FeedReport, tuple[int, ...]]]
+    ) -> None:
+        try:
+            feed_report, new_ids = await saving
+            if feed.full_text:
+                feed_report = await _add_full_text(store, writer, pages, feed_report, new_ids)
+            await deliver(feed_report)
+        except BaseException as exc:
+            failures.append(exc)
+            raise
 
-    by_id = {feed.id: feed for feed in web}
-    states = await asyncio.to_thread(store.fetch_states, [feed.id for feed in web])
-    requests = []
-    for feed in web:
-        state = states.get(feed.id)
-        validators = FetchState(state.etag, state.last_modified) if state else FetchState()
-        requests.append(FeedRequest(feed.url, validators, feed.id))
+    async def hand_over(feed: FeedStatus, work: Callable[[], Any]) -> None:
+        if failures:  # the store failed (disk full, say): stop saving, report it below
+            raise failures[0]
+        task = asyncio.create_task(finish(feed, await writer.submit(work)))
+        finishing.add(task)
+        task.add_done_callback(finishing.discard)
 
-    async def landed(outcome: FeedOutcome) -> None:
-        key = outcome.request.key
-        assert isinstance(key, int)  # the feed id given to FeedRequest above
-        feed = by_id[key]
-        await deliver(await _save_outcome(store, feed, outcome))
+    try:
+        for feed in [feed for feed in feeds if is_local_feed(feed.url)]:
+            await hand_over(feed, lambda feed=feed: _save_local(store, feed, settings))  # type: ignore[misc]
 
-    if requests:
-        mode: ParseMode = parse or ("process" if len(requests) >= PROCESS_POOL_FROM else "thread")
-        await fetch_all(
-            requests,
-            settings.network,
-            landed,
-            client=client,
-            parse=mode,
-            deadline=deadline,
-        )
-    if settings.general.retention_days > 0:
-        report.expired = await asyncio.to_thread(store.expire, settings.general.retention_days)
+        web = [feed for feed in feeds if not is_local_feed(feed.url)]
+        by_id = {feed.id: feed for feed in web}
+        states = await writer.run(lambda: store.fetch_states([feed.id for feed in web]))
+        requests = []
+        for feed in web:
+            state = states.get(feed.id)
+            validators = FetchState(state.etag, state.last_modified) if state else FetchState()
+            requests.append(FeedRequest(feed.url, validators, feed.id))
+
+        async def landed(outcome: FeedOutcome) -> None:
+            key = outcome.request.key
+            assert isinstance(key, int)  # the feed id given to FeedRequest above
+            feed = by_id[key]
+            await hand_over(feed, lambda: _save_outcome(store, feed, outcome))
+
+        if requests:
+            mode: ParseMode = parse or (
+                "process" if len(requests) >= PROCESS_POOL_FROM else "thread"
+            )
+            await fetch_all(
+                requests,
+                settings.network,
+                landed,
+                client=http,
+                parse=mode,
+                deadline=deadline,
+            )
+        while finishing:
+            await asyncio.gather(*finishing, return_exceptions=True)
+        if failures:
+            raise failures[0]
+        if settings.general.retention_days > 0:
+            days = settings.general.retention_days
+            report.expired = await writer.run(lambda: store.expire(days))
+    finally:
+        for task in finishing:
+            task.cancel()
+        await writer.close()
+        if own_client:
+            await http.aclose()
     return report
 
 

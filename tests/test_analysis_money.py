@@ -345,6 +345,130 @@ def test_unit_qualifiers_stay_in_the_context():
 
 
 @pytest.mark.parametrize(
+    ("text", "context"),
+    [
+        # the noun phrase the figure heads, or the one it is "of"
+        ("Lisbon unveiled a €2bn metro extension on Friday.", "metro extension"),
+        (
+            "The state set out $9bn (€8.3bn) of new spending on rural clinics.",
+            "new spending on rural clinics",
+        ),
+        ("The US imposed tariffs on $300bn of Chinese goods.", "tariffs on Chinese goods"),
+        (
+            "The lender approved a $500m loan to Ghana to repair its ports.",
+            "loan to Ghana to repair ports",
+        ),
+        # a noun tied to the figure
+        ("The airline was handed a fine of £2m by the regulator.", "fine"),
+        ("The watchdog puts the shortfall in pension funds at £9bn.", "shortfall in pension funds"),
+        ("Nurses were offered a pay rise worth £1,500 a year.", "pay rise"),
+        ("A new bridge, costing $2bn, opens in 2029.", "cost of new bridge"),
+        ("The quarry will be reopened at a cost of €35m.", "cost"),
+        # the verb that moves the money
+        (
+            "Portugal will spend an extra €1bn on its railways next year.",
+            "extra spending on railways",
+        ),
+        (
+            "The firm will invest $3bn in battery plants over ten years.",
+            "investment in battery plants",
+        ),
+        (
+            "The council gave local schools £4m to repair roofs.",
+            "funding for local schools to repair roofs",
+        ),
+        ("The insurer was ordered to pay $3bn in damages.", "damages"),
+        ("Oakfield Foods will buy Delta Dairies for $4.2bn in cash.", "purchase of Delta Dairies"),
+        ("The couple paid A$910,000 for a house in Hobart.", "paid for house"),
+        ("The new tunnel will cost £1.2bn to build.", "cost of new tunnel"),
+        # a change "by" a sum
+        ("Ministers want to raise defence spending by £2bn.", "increase in defence spending"),
+        ("The county plans to cut its road budget by £12m next year.", "cut in road budget"),
+        ("Tuition fees rise by £250 a year from September.", "increase in tuition fees"),
+        # a level: prices, shares and exchange rates
+        ("Shares in Brightwell closed at 548p on Monday.", "Brightwell share price"),
+        ("Traders said the shares closed at 548p on Monday.", "share price"),
+        ("Brightwell shares closed at 548p, said Brightwell.", "Brightwell share price"),
+        ("The dollar rose to 150.2 yen in Tokyo.", "dollar exchange rate"),
+        ("The euro slipped to $1.05 on Tuesday.", "euro exchange rate"),
+        ("Brent crude rose to $84 a barrel after the strike.", "oil price (a barrel)"),
+        ("Gold hit a record $2,400 an ounce.", "gold price (an ounce)"),
+        ("The regional budget is about £19bn this year.", "regional budget"),
+        ("The deal values the brewer at $12bn.", "valuation of brewer"),
+        # a figure whose own words say where it goes
+        (
+            "Of the total, £90m will go to hospitals, £65m to ambulance crews "
+            "and £40m to care homes.",
+            None,
+        ),
+        ("The charity raised £3m for cancer research.", "funds raised for cancer research"),
+    ],
+)
+def test_context_names_the_thing_the_money_is_for(text: str, context: str | None):
+    found = figures(text)
+    if context is None:
+        assert [f.context for f in found] == [
+            "for hospitals",
+            "for ambulance crews",
+            "for care homes",
+        ]
+    else:
+        assert len(found) == 1, found
+        assert found[0].context == context
+
+
+def test_context_is_a_short_phrase_and_never_a_fragment_of_function_words():
+    found = figures(
+        "The ministry estimates the dam would cost between NOK 40bn and NOK 50bn to build, "
+        "depending on the price of steel."
+    )
+    assert [f.context for f in found] == ["cost of dam", "cost of dam"]
+    for figure in figures(
+        "Sterling fell half a cent to $1.3120 after the announcement. "
+        "Average rents in Leeds reached £1,100 a month in May. "
+        "The government set aside NOK 3.5bn a year for four years to help towns with power bills."
+    ):
+        words = figure.context.split()
+        assert 1 <= len(words) <= 7
+        assert words[0].lower() not in {"a", "an", "the", "of", "to", "in", "and", "cent"}
+
+
+def test_both_ends_of_a_range_share_their_context_and_period():
+    low, high = figures("The cut would cost lenders between £1.5bn and £2bn a year in lost income.")
+    assert low.context == high.context == "cost to lenders"
+    assert low.period == high.period == "a year"
+
+
+def test_an_earlier_level_takes_the_context_of_the_figure_it_is_compared_with():
+    now, before = figures(
+        "Berlin expects to spend €95bn a year on defence, up from €62bn this year."
+    )
+    assert now.context == "spending on defence"
+    assert before.context == now.context
+    assert now.period == "a year"
+
+
+def test_a_change_and_the_level_it_reaches_are_told_apart():
+    change, level = figures("Welfare spending rises by NOK 9bn to NOK 120bn.")
+    assert change.context == "increase in welfare spending"
+    assert level.context == "welfare spending"
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        ("The plan costs $5bn a year by 2030.", "a year by 2030"),
+        ("Spending will reach £40bn by 2030, officials said.", "by 2030"),
+        ("The state will spend €95bn a year on defence from 2028.", "a year"),
+        ("Rents average £2,100 a month in the capital.", "a month"),
+        ("The annual subsidy of £300m helps bus routes.", "a year"),
+    ],
+)
+def test_period_includes_rates_and_deadlines(text: str, period: str | None):
+    assert one(text).period == period
+
+
+@pytest.mark.parametrize(
     ("text", "period"),
     [
         ("Rail fares will rise by £5 a week.", "a week"),

@@ -146,3 +146,25 @@ def test_long_text_is_summarised_from_its_opening_sentences() -> None:
 def test_text_without_words_still_gets_a_summary(method: str) -> None:
     document = make_document(None, "1 2. 3 4. 5 6. 7 8. 9 0.")
     assert summarise(document, 3, method=method) == [0, 1, 2]
+
+
+def test_labelled_photo_caption_is_avoided() -> None:
+    caption = "Vote: the city council approved the housing plan for 2,000 new homes on Tuesday."
+    paragraphs = [STORY[0], caption, *STORY[1:]]
+    document = _document(paragraphs)
+    assert 1 not in summarise(document, 3)
+
+
+def test_a_speaker_label_is_not_taken_for_a_caption() -> None:
+    from briefing.analysis.summary import _is_caption
+
+    assert _is_caption("Arrival: two men can be seen entering the building.")
+    assert not _is_caption("Bruce added: the players are up for the challenge.")
+    assert not _is_caption("The mayor said the plan was sound.")
+
+
+def test_a_dateline_does_not_cost_the_lead_sentence_its_place() -> None:
+    lead = "LONDON, Nov 5 (Meridian News) - " + STORY[0]
+    document = _document([lead, *STORY[1:]])
+    assert 0 in summarise(document, 3)
+    assert summarise(document, 3) == summarise(_document(STORY), 3)

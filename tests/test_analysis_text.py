@@ -13,6 +13,7 @@ from briefing.analysis.text import (
     clean_text,
     make_document,
     split_sentences,
+    strip_dateline,
     words,
 )
 
@@ -125,6 +126,79 @@ def test_several_announcements_before_a_sentence_all_go() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        "By . Daily Mail Reporter . PUBLISHED: . 14:11 EST, 25 October 2013 . | . "
+        "UPDATED: . 15:36 EST, 25 October 2013 .",
+        "By . Jane Doe . and John Roe . PUBLISHED: 09:02 GMT, 3 March 2014",
+        "Last updated at 5:03 PM on 10th January 2012 .",
+        "PUBLISHED: . 14:11 EST, 25 October 2013 .\n\n| .\n\n"
+        "UPDATED: . 15:36 EST, 25 October 2013 .",
+        "By .\n\nDaily Mail Reporter .\n\nPUBLISHED: .\n\n14:11 EST, 25 October 2013 .",
+    ],
+)
+def test_byline_and_publication_stamps_before_the_story_go(header: str) -> None:
+    for joiner in (" ", "\n\n"):
+        body = f"{header}{joiner}The mayor resigned on Monday.\n\nA vote follows."
+        assert clean_text(body) == "The mayor resigned on Monday.\n\nA vote follows."
+
+
+@pytest.mark.parametrize(
+    "line", ["By Jane Doe", "By . Daily Mail Reporter .", "BY JANE DOE AND JOHN ROE, CNN"]
+)
+def test_a_byline_on_its_own_line_is_dropped(line: str) -> None:
+    body = f"The mayor resigned on Monday.\n\n{line}\n\nA vote follows."
+    assert clean_text(body) == "The mayor resigned on Monday.\n\nA vote follows."
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By Tuesday the deal was done.",
+        "By 14:11 EST, 25 October 2013 the vote had closed.",
+        "Published in 2013, the book sold well.",
+        "Updated figures on 5 May 2013 showed a rise.",
+    ],
+)
+def test_sentences_that_open_like_a_byline_or_stamp_are_kept(line: str) -> None:
+    assert clean_text(f"{line}\n\nA vote follows.") == f"{line}\n\nA vote follows."
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("LONDON, Nov 5 (Meridian News) - The bank cut rates.", "The bank cut rates."),
+        ("WASHINGTON (AP) \u2014 The Senate voted.", "The Senate voted."),
+        ("(Reuters) - Oil rose.", "Oil rose."),
+        ("(CNN) A whale swam 14,000 miles.", "A whale swam 14,000 miles."),
+        ("Rome (CNN) Italy is coping.", "Italy is coping."),
+        ("(cnn) the general won.", "The general won."),
+        ("LONDON -- The pound fell.", "The pound fell."),
+        ("NEW YORK, March 3 - Stocks rose.", "Stocks rose."),
+    ],
+)
+def test_a_leading_dateline_is_trimmed(sentence: str, expected: str) -> None:
+    assert strip_dateline(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Apple (AAPL) shares rose.",
+        "Apple Inc (AAPL) - shares rose.",
+        "The UN (United Nations) - said.",
+        "US President Barack Obama (D) - who spoke - agreed.",
+        "NATO - the alliance - met.",
+        "He said: it was fine.",
+        "(CNN)",
+        "The bank cut rates.",
+    ],
+)
+def test_a_sentence_without_a_dateline_is_unchanged(sentence: str) -> None:
+    assert strip_dateline(sentence) == sentence
+
+
 _RAW_LINES = st.lists(
     st.sampled_from(
         [
@@ -135,6 +209,8 @@ _RAW_LINES = st.lists(
             "Scroll down for video The council met.",
             "\u201cWe will act,\u201d she said.",
             "Share this article",
+            "By Jane Doe",
+            "PUBLISHED: 14:11 EST, 25 October 2013 . The vote closed.",
             "",
             "   ",
             "Officials said the scheme would cost \u00a35bn over ten years",

@@ -182,3 +182,39 @@ def test_deleting_an_article_row_removes_its_index_entry() -> None:
     store_related.index_article(conn, 3, article.title, article.body)
     conn.execute("DELETE FROM articles WHERE id = 3")
     assert store_related.story_of(conn, 3) is None
+
+
+def test_saving_through_the_store_groups_stories_and_lists_them(tmp_path: Path) -> None:
+    from briefing.store import Store
+
+    articles = [article for _, article in _articles_by_date()]
+    with Store.open(tmp_path / "briefing.db") as store:
+        assert store.import_seeds(articles) == len(articles)
+        by_title = {row.title: row for row in store.list_articles()}
+        courier = by_title["Harlow river bridge collapses during morning rush, 14 hurt"]
+        related = store.related(courier.id)
+        assert {row.source for row in related} == {"Metro Evening News", "Daily Courier"}
+        assert courier.story_size == 3
+        chess = by_title["Teenager Lina Osei wins the Kestrel Open chess tournament"]
+        assert store.related(chess.id) == []
+        reprint = by_title["Valdoria central bank raises main rate to 4.25 percent"]
+        assert reprint.duplicate_of is not None
+
+
+def test_unindexed_lists_articles_saved_before_indexing() -> None:
+    conn = _connect()
+    article = load_seed(FIXTURES / "kestrel-chess-open.txt")
+    _insert(conn, 1, article)
+    _insert(conn, 2, article)
+    store_related.index_article(conn, 2, article.title, article.body)
+    assert store_related.unindexed(conn) == [1]
+
+
+def test_an_older_index_layout_is_replaced_not_reused() -> None:
+    conn = _connect()
+    conn.execute("DROP TABLE related_docs")
+    conn.execute("CREATE TABLE related_docs (article_id INTEGER PRIMARY KEY, story INTEGER)")
+    store_related.ensure_schema(conn)
+    article = load_seed(FIXTURES / "kestrel-chess-open.txt")
+    _insert(conn, 1, article)
+    assert store_related.index_article(conn, 1, article.title, article.body) == "story-1"

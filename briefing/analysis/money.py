@@ -464,17 +464,38 @@ def extract_figures(document: Document) -> list[Figure]:
     text = source.text
     mentions = _find_mentions(source)
     starts = [m.start for m in mentions]
+    groups = _group(text, mentions)
     figures: list[Figure] = []
-    for head, equivalents, end in _group(text, mentions):
+    for index, (head, equivalents, end) in enumerate(groups):
         sentence_index = source.sentence_index(head.start)
         sentence = source.sentence(head.start)
         limit = sentence.end if sentence else len(text)
         following = bisect.bisect_left(starts, end)
         next_start = starts[following] if following < len(starts) else limit
         period = find_period(text, head.start, end, min(limit, next_start), head_end=head.end)
-        context = describe(
-            text, sentence.start if sentence else 0, head.start, end, limit, head_end=head.end
-        )
+        first, last = _range_around(text, groups, index, limit)
+        run_start = groups[first][0].start
+        run_head, _, run_end = groups[last]
+        previous = figures[-1] if figures and index and first == index else None
+        if (
+            previous
+            and previous.sentence == sentence_index
+            and _AFTER_FROM.search(text[max(0, head.start - 40) : head.start])
+        ):
+            context = previous.context  # "to £70bn from £100bn": the same thing, earlier
+        else:
+            context = describe(
+                text,
+                sentence.start if sentence else 0,
+                run_start,
+                run_end,
+                limit,
+                head_end=run_head.end,
+            )
+        if period is None and last != index:
+            period = find_period(
+                text, run_head.start, run_end, limit, head_end=run_head.end
+            )  # "between £1.5bn and £2bn a year": the range shares its period
         figures.append(
             Figure(
                 text=head.text,
@@ -487,3 +508,31 @@ def extract_figures(document: Document) -> list[Figure]:
             )
         )
     return figures
+
+
+# "between €150m and €200m", "from £5m to £7m": the two ends of one range.
+_RANGE_GAP = re.compile(r"\s*(?:and|or|to|[-–—])\s*", re.IGNORECASE)
+# "up from €62bn": an earlier level of the figure before it.
+_AFTER_FROM = re.compile(
+    r"\b(?:from|compared\s+with|against)\s+(?:about\s+|around\s+|nearly\s+|almost\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _range_around(
+    text: str, groups: list[tuple[Mention, list[Mention], int]], index: int, limit: int
+) -> tuple[int, int]:
+    """The first and last figure of the range `index` belongs to (itself alone if none)."""
+    first = index
+    while first > 0 and _RANGE_GAP.fullmatch(text[groups[first - 1][2] : groups[first][0].start]):
+        first -= 1
+    last = index
+    if re.search(r"\bby\s*$", text[max(0, groups[first][0].start - 10) : groups[first][0].start]):
+        return index, index  # "rises by NOK 19bn to NOK 176bn": a change, then a level
+    while (
+        last + 1 < len(groups)
+        and groups[last + 1][0].start < limit
+        and _RANGE_GAP.fullmatch(text[groups[last][2] : groups[last + 1][0].start])
+    ):
+        last += 1
+    return first, last

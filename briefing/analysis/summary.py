@@ -6,8 +6,10 @@ Each sentence gets a score from a handful of general signals:
   sumy's English stop words) and how densely it uses the words the article
   keeps returning to;
 - how much it shares with the headline, and whether it opens a paragraph;
-- its shape: fragments (captions, headings), questions, quotations and very
-  short or very long sentences make poor summary lines.
+- its shape: fragments (captions, headings), labelled photo captions
+  ("Arrival: two men are seen ..."), questions, quotations and very short or
+  very long sentences make poor summary lines.
+A dateline ("LONDON, Nov 5 (Agency) -") is not counted as part of a sentence.
 Sentences are then picked one at a time, each discounted by its overlap with
 those already picked, so the summary does not say the same thing twice.
 
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from briefing.analysis.document import Document
-from briefing.analysis.text import OfflineTokenizer, words
+from briefing.analysis.text import OfflineTokenizer, strip_dateline, words
 from briefing.models import Figure, Quote
 
 __all__ = [
@@ -57,6 +59,7 @@ class _Weights:
     quoted: float = 0.3  # a quotation needs its context; reported facts read better
     fragment: float = 0.8  # no final punctuation: a caption or a heading
     question: float = 0.5  # a question rarely states the news
+    caption: float = 0.5  # "Label: what the photo shows" is a caption set into the text
     dangling: float = 0.25  # opens with a word pointing back at an earlier sentence
 
 
@@ -196,6 +199,22 @@ _POINTING_BACK = re.compile(
 )
 
 
+# A photo caption set into the text opens with a short label and a colon ("Arrival: two
+# members of the gang ..."). A label naming a speaker ("Bruce added: 'We ...'") opens a quote.
+_CAPTION_LABEL = re.compile(r"""["']?([^\W\d_][\w'-]*(?:\s+[\w'-]+){0,3})\s*:\s+(?!["'])\S""")
+_SPEECH_VERB = re.compile(
+    r"""\b(?:said|says|added|adds|wrote|writes|told|tells|tweeted|posted|explained|continued
+    |insisted|argued|warned|stated|asked|declared|replied|admitted|commented|claimed|went\s+on
+    |concluded|revealed|announced|recalled|noted|joked)\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def _is_caption(text: str) -> bool:
+    label = _CAPTION_LABEL.match(text)
+    return label is not None and not _SPEECH_VERB.search(label.group(1))
+
+
 def _shape_factor(text: str, quoted: float, weights: _Weights) -> float:
     """How well the sentence stands on its own, from 0 (not at all) to 1."""
     length = len(words(text))
@@ -211,13 +230,16 @@ def _shape_factor(text: str, quoted: float, weights: _Weights) -> float:
         factor *= 1 - weights.question
     if _POINTING_BACK.match(text):
         factor *= 1 - weights.dangling
+    if _is_caption(text):
+        factor *= 1 - weights.caption
     return factor * (1 - weights.quoted * quoted)
 
 
 def _candidates(
     document: Document, quotes: Sequence[Quote], figures: Sequence[Figure], weights: _Weights
 ) -> list[_Candidate]:
-    texts = [_ranked_text(s.text) for s in document.sentences]
+    shown = [strip_dateline(s.text) for s in document.sentences]
+    texts = [_ranked_text(t) for t in shown]
     stems = [_content_stems(t) for t in texts]
     title = _content_stems(document.title or "")
     central = _centrality(document)
@@ -239,7 +261,7 @@ def _candidates(
             score += weights.paragraph_opening
         if index in with_figures:
             score += weights.figure
-        score *= _shape_factor(sentence.text, quoted[index], weights)
+        score *= _shape_factor(shown[index], quoted[index], weights)
         candidates.append(_Candidate(index, stems[index], score))
     return candidates
 

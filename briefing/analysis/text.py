@@ -16,7 +16,14 @@ from collections.abc import Iterator
 from briefing.analysis.document import Document, Sentence
 from briefing.safety import plain
 
-__all__ = ["OfflineTokenizer", "clean_text", "make_document", "split_sentences", "words"]
+__all__ = [
+    "OfflineTokenizer",
+    "clean_text",
+    "make_document",
+    "split_sentences",
+    "strip_dateline",
+    "words",
+]
 
 # Typographic quotation marks, odd spaces and hyphens become one plain form,
 # so the quote and money finders need to know only one spelling.
@@ -75,6 +82,25 @@ _BOILERPLATE = re.compile(
 # The same announcements glued to the front of a real sentence by the page.
 _LEADING_BOILERPLATE = re.compile(
     r"^(?:(?:scroll\s+down\s+for\s+videos?|advertisement)\s*[.:-]?\s+)+(?=\S)", re.IGNORECASE
+)
+
+# When a page was published or updated: "PUBLISHED: 14:11 EST, 25 October 2013",
+# "Last updated at 5:03 PM on 10th January 2012". Only with a full date and time.
+_TIMESTAMP = r"""
+    \d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+[a-z]{2,4})?\s*,?\s+(?:on\s+)?
+    \d{1,2}(?:st|nd|rd|th)?\s+[a-z]+\s*,?\s+\d{4}"""
+_STAMP = rf"""(?:published|updated|last\s+updated|last\s+modified)(?:\s+at)?\s*:?\s*\.?\s*
+    {_TIMESTAMP}\s*[.,]?\s*(?:\|\s*\.?\s*)?"""
+# A byline before the stamps, in the "By . Jane Doe . and John Roe ." form some pages
+# print: up to three names of at most six words, each closed by a full stop.
+_BYLINE_BEFORE_STAMP = r"by\s*\.?\s*(?:[^\s.|:]+(?:\s+[^\s.|:]+){0,5}\s*\.\s*){1,3}"
+# Page furniture at the top of a story: an optional byline, then one or more stamps.
+# Removed wherever a paragraph opens with it, even when the first sentence is glued on.
+_PAGE_HEADER = re.compile(rf"^(?:{_BYLINE_BEFORE_STAMP})?(?:{_STAMP})+", re.IGNORECASE | re.VERBOSE)
+# A byline on a line of its own: "By Jane Doe", "By . Daily Mail Reporter .", "By Jane Doe
+# and John Roe, Political Correspondent". Every word after "By" is capitalised.
+_BYLINE_LINE = re.compile(
+    r"""^[Bb][Yy]\s*\.?\s+(?:(?:[A-Z][\w'.-]*|and|for|in|the|of|&)[\s.,]*){1,8}$"""
 )
 
 # Lines longer than this are never boilerplate: real sentences can mention newsletters.
@@ -149,7 +175,18 @@ def _key(line: str) -> str:
 
 
 def _is_boilerplate(line: str) -> bool:
-    return len(line.split()) <= _BOILERPLATE_MAX_WORDS and bool(_BOILERPLATE.match(line))
+    if len(line.split()) > _BOILERPLATE_MAX_WORDS:
+        return False
+    return bool(_BOILERPLATE.match(line) or _BYLINE_LINE.match(line))
+
+
+def _without_page_header(line: str) -> str:
+    """The line without a leading "By ... PUBLISHED: ... UPDATED: ..." header."""
+    line = _LEADING_BOILERPLATE.sub("", line)
+    header = _PAGE_HEADER.match(line)
+    if header:
+        line = _LEADING_BOILERPLATE.sub("", line[header.end() :].lstrip(" .|"))
+    return line
 
 
 def _caption_copies(lines: list[str], keys: list[str]) -> set[int]:
@@ -191,16 +228,18 @@ def clean_text(body: str) -> str:
     """Return the body as plain paragraphs separated by one blank line.
 
     Duplicated lines (a photo caption or the opening paragraph the page
-    repeats) are kept once, captions that copy a sentence found elsewhere and
-    newsletter/share lines are dropped, quotation marks, whitespace and
-    terminal controls are normalised. A line is a paragraph unless the source
-    hard-wrapped it.
+    repeats) are kept once; captions that copy a sentence found elsewhere,
+    newsletter/share lines, bylines and "published/updated" stamps are dropped;
+    quotation marks, whitespace and terminal controls are normalised. A line is
+    a paragraph unless the source hard-wrapped it.
     """
     kept: list[str] = []
     keys: list[str] = []
     seen: set[str] = set()
-    for raw in _raw_paragraphs(_normalise_characters(body)):
-        line = _LEADING_BOILERPLATE.sub("", raw)
+    # The header may run over several lines when the page put each part on its own.
+    opening = _without_page_header(_normalise_characters(body).lstrip())
+    for raw in _raw_paragraphs(opening):
+        line = _without_page_header(raw)
         key = _key(line)
         if not key or key in seen or _is_boilerplate(line) or (keys and key == keys[-1]):
             continue
@@ -217,6 +256,40 @@ def clean_text(body: str) -> str:
         paragraphs.append(line)
         previous = keys[index]
     return "\n\n".join(paragraphs)
+
+
+# Wire services and broadcasters whose name in brackets opens a story with no dash after it:
+# "(CNN) A whale ...", "Rome (CNN) Italy is ...". With a dash, any short name will do.
+_WIRE_NAMES = r"cnn|reuters|ap|afp|upi|pa|dpa|xinhua|bloomberg|efe|ansa|pti|ians|kyodo|yonhap|tass"
+_DATELINE = re.compile(
+    rf"""^(?:
+        # "LONDON, Nov 5 (Meridian News) -", "WASHINGTON (CNN) --", "(Reuters) -"
+        (?:[A-Z][A-Z.'-]+(?:[\s,]+[\w.'-]+){{0,4}}\s*)?
+        \((?:[A-Z][\w&.'-]+(?:\s+[A-Z][\w&.'-]*){{0,3}})\)\s*(?:--|[-–—:])\s+
+        (?=["'(]?[A-Z0-9])
+      | # "(CNN) A whale", "Rome (CNN) Italy", "(cnn) the victory"
+        (?:[A-Z][\w.'-]*(?:[\s,]+[A-Z][\w.'-]*){{0,3}}\s*)?\((?i:{_WIRE_NAMES})\)\s+
+        (?=["'(]?\w)
+      | # "LONDON -- The", "NEW YORK, March 3 - Stocks"
+        [A-Z][A-Z.'-]{{2,}}(?:\s+[A-Z][A-Z.'-]+){{0,2}}(?:,\s*[\w.]+(?:\s+[\w.]+){{0,2}})?
+        \s*(?:--|[-–—])\s+(?=["'(]?[A-Z0-9])
+    )""",
+    re.VERBOSE,
+)
+
+
+def strip_dateline(sentence: str) -> str:
+    """The sentence without the dateline an agency story opens with.
+
+    "LONDON, Nov 5 (Meridian News) - The Bank of England ..." reads "The Bank of
+    England ...": a summary line says what happened, and the place and date are
+    shown with the story anyway. Any other sentence comes back unchanged.
+    """
+    match = _DATELINE.match(sentence)
+    if not match or match.end() >= len(sentence):
+        return sentence
+    rest = sentence[match.end() :]
+    return rest[0].upper() + rest[1:] if rest[0].islower() else rest
 
 
 def _word_set(spaced: str) -> frozenset[str]:

@@ -24,6 +24,14 @@ def register(subparsers: Any) -> None:
     add.add_argument("location", metavar="URL|PATH")
     add.add_argument("--folder", metavar="F", help="folder, e.g. 'News/World'")
     add.add_argument("--title", metavar="T", help="name to show instead of the feed's own title")
+    add.add_argument(
+        "--full-text",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="fetch each new article's web page and keep its main text beside the feed's "
+        "teaser (for feeds that carry only a summary); on an existing subscription this "
+        "turns the setting on or off (default: leave it as it is; new feeds start off)",
+    )
     add.set_defaults(run=run_add)
 
     remove = subparsers.add_parser(
@@ -90,10 +98,16 @@ def run_add(args: argparse.Namespace) -> int:
         return 2
     with open_store() as store:
         before = store.feed(location)
-        feed = store.add_feed(location, title=args.title, folder=_folder(args.folder))
+        feed = store.add_feed(
+            location,
+            title=args.title,
+            folder=_folder(args.folder),
+            full_text=getattr(args, "full_text", None),
+        )
     verb = "updated" if before is not None else "added"
     where = f" in {plain(feed.folder)}" if feed.folder else ""
-    print(f"{verb} {plain(feed.url)}{where} (run 'briefing refresh' to fetch it)")
+    full = ", full text on" if feed.full_text else ""
+    print(f"{verb} {plain(feed.url)}{where}{full} (run 'briefing refresh' to fetch it)")
     return 0
 
 
@@ -143,6 +157,7 @@ def run_feeds(args: argparse.Namespace) -> int:
                 "last_error": feed.last_error,
                 "last_attempt": feed.last_attempt.isoformat() if feed.last_attempt else None,
                 "next_due": feed.next_due.isoformat() if feed.next_due else None,
+                "full_text": feed.full_text,
             }
             print(json.dumps(record, ensure_ascii=False))
         return 0

@@ -48,7 +48,10 @@ def _line(report: FeedReport) -> str:
     if report.problems:
         count = len(report.problems)
         problems = f"; {count} problem{'s' if count > 1 else ''}: {plain(report.problems[0], 200)}"
-    return f"ok            {name}: {report.new} new, {report.updated} updated{moved}{problems}"
+    pages = f", {report.full_texts} full texts" if report.full_texts else ""
+    return (
+        f"ok            {name}: {report.new} new, {report.updated} updated{pages}{moved}{problems}"
+    )
 
 
 def _summary(report: RefreshReport) -> list[str]:

@@ -61,13 +61,37 @@ def _read_text(path: Path) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+# A headline may ask a question ("Have hackers recruited your PC?"); an opening
+# paragraph that asks one is usually longer, or answered by the next paragraph.
+_QUESTION_TITLE_MAX_WORDS = 14
+_ANSWERS = re.compile(
+    r"""^(?:yes|no|not|well|so|and|but|or|that|this|it|the\s+answer|maybe|perhaps)\b""",
+    re.IGNORECASE,
+)
+
+
+def _is_question_headline(line: str, following: str) -> bool:
+    """A short question standing alone, not answered or carried on by the next paragraph."""
+    if len(line.split()) > _QUESTION_TITLE_MAX_WORDS or line.startswith(('"', "\u201c")):
+        return False
+    opening = following.lstrip("\"'\u201c\u2018(")
+    return bool(opening) and opening[0].isupper() and not _ANSWERS.match(opening)
+
+
 def _looks_like_title(first: str, rest: list[str]) -> bool:
-    """Line 1 is a title when a blank line follows and it does not end like a sentence."""
+    """Line 1 is a title when a blank line follows and it does not end like a sentence.
+
+    A short question counts as a title too, when the paragraph after it starts
+    afresh rather than answering it.
+    """
     stripped = first.strip()
     if not stripped or len(stripped) > 300:
         return False
     if not rest or rest[0].strip():
         return False
+    if stripped.endswith("?"):
+        following = next((line.strip() for line in rest if line.strip()), "")
+        return _is_question_headline(stripped, following)
     return not stripped.endswith((".", "!", "?", '"', "\u201d", ":"))
 
 

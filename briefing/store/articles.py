@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from bisect import insort
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from briefing.models import Article, ArticleRow
+from briefing.models import Article, ArticleRow, content_hash
 from briefing.store.feeds import seeds_feed
 from briefing.store.related import story_info
 from briefing.store.rows import (
@@ -37,6 +38,7 @@ __all__ = [
     "import_seeds",
     "list_articles",
     "save_entries",
+    "save_full_texts",
     "tags_of",
     "tombstone_keys",
     "view_counts",
@@ -72,6 +74,7 @@ class SaveResult:
     updated: int = 0
     ids: tuple[int, ...] = ()
     skipped: int = 0  # entries retention already removed, or entries without any text
+    new_ids: tuple[int, ...] = ()  # the articles added (a subset of `ids`)
 
     def __iter__(self) -> Iterator[int]:
         # Lets callers write `new, updated = store.save_entries(...)`.
@@ -88,49 +91,69 @@ def tombstone_keys(guid: str | None, url: str | None, content_hash: str) -> list
     return keys
 
 
-def _find_existing(conn: sqlite3.Connection, feed_id: int, article: Article) -> sqlite3.Row | None:
-    columns = "id, guid, url, title, body, published, content_hash"
-    if article.guid:
-        row = conn.execute(
-            f"SELECT {columns} FROM articles WHERE feed_id = ? AND guid = ? LIMIT 1",
-            (feed_id, article.guid),
-        ).fetchone()
-        if row is not None:
-            return row
-    if article.url:
-        row = conn.execute(
-            f"SELECT {columns} FROM articles WHERE feed_id = ? AND url = ? LIMIT 1",
-            (feed_id, article.url),
-        ).fetchone()
-        if row is not None and (not article.guid or not row["guid"]):
-            return row
-    row = conn.execute(
-        f"SELECT {columns} FROM articles WHERE feed_id = ? AND content_hash = ? LIMIT 1",
-        (feed_id, article.content_hash),
-    ).fetchone()
-    # Two entries that both carry ids are the same only when the ids agree (checked above):
-    # identical text under different ids ("Live updates") is two items, not one.
-    if row is not None and (not article.guid or not row["guid"]):
-        return row
-    return None
+class _FeedIndex:
+    """The keys of one feed's stored articles, loaded once per save instead of per entry.
 
+    Mirrors what per-entry lookups on the (feed_id, guid/url/content_hash) indexes would
+    find, including articles added or changed earlier in the same batch; where several
+    articles share a key the oldest (lowest id) wins, as `LIMIT 1` on those indexes did.
+    """
 
-def _expired(conn: sqlite3.Connection, feed_id: int, keys: list[str]) -> bool:
-    marks = ",".join("?" * len(keys))
-    row = conn.execute(
-        f"SELECT 1 FROM expired WHERE feed_id = ? AND key IN ({marks}) LIMIT 1",
-        (feed_id, *keys),
-    ).fetchone()
-    return row is not None
+    def __init__(self, conn: sqlite3.Connection, feed_id: int) -> None:
+        # id -> [guid, url, content_hash, published]: the current values of each article.
+        self.rows: dict[int, list[object]] = {}
+        self._keys: tuple[dict[object, list[int]], ...] = ({}, {}, {})
+        for row in conn.execute(
+            "SELECT id, guid, url, content_hash, published FROM articles WHERE feed_id = ? "
+            "ORDER BY id",
+            (feed_id,),
+        ):
+            self.add(row[0], row[1], row[2], row[3], row[4])
+        self.expired = {
+            row[0] for row in conn.execute("SELECT key FROM expired WHERE feed_id = ?", (feed_id,))
+        }
+
+    def add(
+        self, article_id: int, guid: str | None, url: str | None, digest: str, published: object
+    ) -> None:
+        self.rows[article_id] = [guid, url, digest, published]
+        for position, value in enumerate((guid, url, digest)):
+            if value is not None:
+                ids = self._keys[position].setdefault(value, [])
+                if article_id not in ids:
+                    insort(ids, article_id)
+
+    def _first(self, position: int, value: object) -> int | None:
+        for article_id in self._keys[position].get(value, ()):
+            if self.rows[article_id][position] == value:
+                return article_id
+        return None
+
+    def find(self, guid: str | None, url: str | None, digest: str) -> int | None:
+        """The stored article this entry is: same guid, else same link or same text."""
+        if guid:
+            found = self._first(0, guid)
+            if found is not None:
+                return found
+        # Two entries that both carry ids are the same only when the ids agree (checked
+        # above): identical text under different ids ("Live updates") is two items, not one.
+        if url:
+            found = self._first(1, url)
+            if found is not None and (not guid or not self.rows[found][0]):
+                return found
+        found = self._first(2, digest)
+        if found is not None and (not guid or not self.rows[found][0]):
+            return found
+        return None
 
 
 def _clean(article: Article) -> Article:
-    return dataclasses.replace(
-        article,
-        title=clean_text(article.title),
-        body=clean_text(article.body) or "",
-        source=clean_text(article.source) or "",
-    )
+    title = clean_text(article.title)
+    body = clean_text(article.body) or ""
+    source = clean_text(article.source) or ""
+    if title == article.title and body == article.body and source == article.source:
+        return article
+    return dataclasses.replace(article, title=title, body=body, source=source)
 
 
 def save_entries(
@@ -141,27 +164,31 @@ def save_entries(
     *,
     on_saved: IndexHook | None = None,
 ) -> SaveResult:
-    """Insert new entries and update changed ones; unchanged entries cost one lookup."""
+    """Insert new entries and update changed ones; unchanged entries cost no SQL at all."""
     feed_title = conn.execute("SELECT title, url FROM feeds WHERE id = ?", (feed_id,)).fetchone()
     default_source = (feed_title["title"] or feed_title["url"]) if feed_title else ""
     new = updated = skipped = 0
     ids: list[int] = []
+    new_ids: list[int] = []
     stamp = to_epoch(now)
+    stored = _FeedIndex(conn, feed_id) if articles else None
     for raw in articles:
+        assert stored is not None
         article = _clean(raw)
         if not article.body.strip() and not (article.title or "").strip():
             skipped += 1
             continue
-        digest = article.content_hash
+        digest = content_hash(article.title, article.body)
         published = to_epoch(article.published)
-        existing = _find_existing(conn, feed_id, article)
+        existing = stored.find(article.guid, article.url, digest)
         if existing is None:
-            if _expired(conn, feed_id, tombstone_keys(article.guid, article.url, digest)):
+            if stored.expired.intersection(tombstone_keys(article.guid, article.url, digest)):
                 skipped += 1
                 continue
             cursor = conn.execute(
                 "INSERT INTO articles (feed_id, guid, url, path, title, body, source, published, "
-                "added, sort_date, content_hash, words) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                "added, sort_date, content_hash, words, full_text) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     feed_id,
                     article.guid,
@@ -175,15 +202,19 @@ def save_entries(
                     published if published is not None else stamp,
                     digest,
                     len(article.body.split()),
+                    clean_text(article.full_text),
                 ),
             )
             article_id = int(cursor.lastrowid or 0)
+            stored.add(article_id, article.guid, article.url, digest, published)
             new += 1
+            new_ids.append(article_id)
         else:
-            article_id = existing["id"]
-            same_text = existing["content_hash"] == digest
-            moved = article.url is not None and existing["url"] != article.url
-            redated = published is not None and existing["published"] != published
+            article_id = existing
+            old_guid, old_url, old_digest, old_published = stored.rows[article_id]
+            same_text = old_digest == digest
+            moved = article.url is not None and old_url != article.url
+            redated = published is not None and old_published != published
             if same_text:
                 if moved or redated:  # a moved link or a corrected date is not news
                     conn.execute(
@@ -191,6 +222,13 @@ def save_entries(
                         "published = coalesce(?, published), "
                         "sort_date = coalesce(?, published, added) WHERE id = ?",
                         (article.url, published, published, article_id),
+                    )
+                    stored.add(
+                        article_id,
+                        old_guid,  # type: ignore[arg-type]
+                        article.url or old_url,  # type: ignore[arg-type]
+                        digest,
+                        published if published is not None else old_published,
                     )
                 continue
             conn.execute(
@@ -213,11 +251,31 @@ def save_entries(
                     article_id,
                 ),
             )
+            stored.add(
+                article_id,
+                article.guid or old_guid,  # type: ignore[arg-type]
+                article.url or old_url,  # type: ignore[arg-type]
+                digest,
+                published if published is not None else old_published,
+            )
             updated += 1
         ids.append(article_id)
         if on_saved is not None:
             on_saved(conn, article_id, article)
-    return SaveResult(new=new, updated=updated, ids=tuple(ids), skipped=skipped)
+    return SaveResult(
+        new=new, updated=updated, ids=tuple(ids), skipped=skipped, new_ids=tuple(new_ids)
+    )
+
+
+def save_full_texts(conn: sqlite3.Connection, texts: Mapping[int, str]) -> int:
+    """Keep pages' main text beside their articles' teasers; return how many were stored."""
+    saved = 0
+    for article_id, text in texts.items():
+        cursor = conn.execute(
+            "UPDATE articles SET full_text = ? WHERE id = ?", (clean_text(text), article_id)
+        )
+        saved += cursor.rowcount
+    return saved
 
 
 def import_seeds(
@@ -251,8 +309,8 @@ def import_seeds(
 
 def get_article(conn: sqlite3.Connection, article_id: int) -> Article | None:
     row = conn.execute(
-        "SELECT id, feed_id, guid, url, path, title, body, source, published FROM articles "
-        "WHERE id = ?",
+        "SELECT id, feed_id, guid, url, path, title, body, source, published, full_text "
+        "FROM articles WHERE id = ?",
         (article_id,),
     ).fetchone()
     return None if row is None else article_from_row(row)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -195,8 +195,22 @@ class Store:
 
     # -- feeds ---------------------------------------------------------------------------
 
-    def add_feed(self, url: str, title: str | None = None, folder: str | None = None) -> FeedStatus:
-        return self._write(lambda conn: feeds.add_feed(conn, url, title, folder, _now()))
+    def add_feed(
+        self,
+        url: str,
+        title: str | None = None,
+        folder: str | None = None,
+        *,
+        full_text: bool | None = None,
+    ) -> FeedStatus:
+        """Subscribe (or update a subscription); `full_text` None leaves that setting alone."""
+        return self._write(
+            lambda conn: feeds.add_feed(conn, url, title, folder, _now(), full_text=full_text)
+        )
+
+    def set_full_text(self, feed_id: int, enabled: bool) -> None:
+        """Turn fetching each new article's web page on or off for one feed."""
+        self._write(lambda conn: feeds.set_full_text(conn, feed_id, enabled))
 
     def remove_feed(self, key: str) -> bool:
         """Unsubscribe by URL, title or id, deleting the feed's articles."""
@@ -272,6 +286,12 @@ class Store:
                 conn, feed_id, articles, _now(), on_saved=stories.index_hook
             )
         )
+
+    def save_full_texts(self, texts: Mapping[int, str]) -> int:
+        """Store pages' main text beside their articles' teasers (one transaction)."""
+        if not texts:
+            return 0
+        return self._write(lambda conn: article_queries.save_full_texts(conn, texts))
 
     def import_seeds(self, articles: Sequence[Article]) -> int:
         """Save articles read from files (one pseudo-feed per directory); return new + changed."""

@@ -28,6 +28,7 @@ __all__ = [
     "record_success",
     "remove_feed",
     "seeds_feed",
+    "set_full_text",
 ]
 
 SEEDS_PREFIX = "seeds:"
@@ -72,8 +73,13 @@ def add_feed(
     now: datetime,
     *,
     kind: str = "feed",
+    full_text: bool | None = None,
 ) -> FeedStatus:
-    """Subscribe to `url`; subscribing twice keeps one feed and updates its title/folder."""
+    """Subscribe to `url`; subscribing twice keeps one feed and updates its title/folder.
+
+    `full_text` (None leaves it as it is; new feeds start without) turns on fetching
+    each new article's page.
+    """
     url = url.strip()
     if not url:
         raise StoreError("a feed needs a URL or a file path")
@@ -90,7 +96,14 @@ def add_feed(
             conn.execute("UPDATE feeds SET title = ? WHERE id = ?", (clean_text(title), feed_id))
         if folder is not None:
             conn.execute("UPDATE feeds SET folder = ? WHERE id = ?", (clean_text(folder), feed_id))
+    if full_text is not None:
+        set_full_text(conn, feed_id, full_text)
     return _status(conn, feed_id)
+
+
+def set_full_text(conn: sqlite3.Connection, feed_id: int, enabled: bool) -> None:
+    """Turn fetching each new article's page on or off for one feed."""
+    conn.execute("UPDATE feeds SET full_text = ? WHERE id = ?", (int(enabled), feed_id))
 
 
 def find_feed(conn: sqlite3.Connection, key: str) -> FeedStatus | None:

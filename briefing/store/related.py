@@ -48,6 +48,7 @@ from briefing.analysis.related import (
     norm_is_stale,
     query_terms,
     reason_for,
+    same_text,
     signature,
     story_ranking,
     vector_norm,
@@ -67,6 +68,7 @@ __all__ = [
     "story_key",
     "story_members",
     "story_of",
+    "unindexed",
 ]
 
 _SCHEMA = (
@@ -106,6 +108,13 @@ _SCHEMA = (
     )""",
 )
 _DOCUMENTS = "documents"
+_TABLES = (
+    "related_terms",
+    "related_postings",
+    "related_docs",
+    "related_stories",
+    "related_meta",
+)
 
 
 @dataclass(frozen=True)
@@ -154,9 +163,27 @@ class _Doc:
 
 
 def ensure_schema(conn: sqlite3.Connection) -> None:
-    """Create the related-stories tables when missing; safe to call on every open."""
+    """Create the related-stories tables when missing; safe to call on every open.
+
+    Tables from an older layout of this index are dropped and made afresh: the
+    index is derived data, and `unindexed` + `rebuild` restore it from the articles.
+    """
+    columns = {str(row[1]) for row in conn.execute("PRAGMA table_info(related_docs)")}
+    if columns and "norm_documents" not in columns:
+        for table in _TABLES:
+            conn.execute(f"DROP TABLE IF EXISTS {table}")
     for statement in _SCHEMA:
         conn.execute(statement)
+
+
+def unindexed(conn: sqlite3.Connection, limit: int = 10_000) -> list[int]:
+    """Stored articles not in the index yet (saved before indexing existed), oldest first."""
+    rows = conn.execute(
+        "SELECT a.id FROM articles a LEFT JOIN related_docs d ON d.article_id = a.id "
+        "WHERE d.article_id IS NULL ORDER BY a.id LIMIT ?",
+        (limit,),
+    ).fetchall()
+    return [int(row[0]) for row in rows]
 
 
 def story_key(story: int) -> str:
@@ -687,7 +714,7 @@ def related(conn: sqlite3.Connection, article_id: int, k: int = 10) -> list[Rela
     for score, key in scored:
         detail = details[key]
         other = others[key]
-        duplicate = _same_text(article_id, doc.duplicate_of, key, other.duplicate_of)
+        duplicate = same_text(article_id, doc.duplicate_of, key, other.duplicate_of)
         result.append(
             RelatedRow(
                 id=key,
@@ -700,15 +727,6 @@ def related(conn: sqlite3.Connection, article_id: int, k: int = 10) -> list[Rela
             )
         )
     return result
-
-
-def _same_text(
-    left: int, left_original: int | None, right: int, right_original: int | None
-) -> bool:
-    """Whether two articles are copies of one text (directly or through the same original)."""
-    return (left_original if left_original is not None else left) == (
-        right_original if right_original is not None else right
-    )
 
 
 def _shared_features(names: str, figures: str) -> Features:

@@ -84,6 +84,7 @@ def article_from_row(row: sqlite3.Row) -> Article:
         guid=row["guid"],
         id=row["id"],
         feed_id=row["feed_id"],
+        full_text=row["full_text"] if "full_text" in row.keys() else None,  # noqa: SIM118 - Row `in` tests values
     )
 
 

@@ -127,6 +127,12 @@ CREATE INDEX articles_added ON articles(added, dismissed);
 CREATE INDEX articles_source_date ON articles(source, sort_date DESC, id DESC, dismissed, read);
 """
 
+# The main text of an article's page, fetched for feeds that only carry teasers
+# (`feeds.full_text`); NULL when not fetched or not found. The teaser stays in `body`.
+_V5_ARTICLE_FULL_TEXT = """
+ALTER TABLE articles ADD COLUMN full_text TEXT;
+"""
+
 
 def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
     def apply(conn: sqlite3.Connection) -> None:
@@ -160,6 +166,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _script(_V2_TRIAGE_AND_CACHE),
     _script(_V3_SEARCH),
     _script(_V4_COVERING_INDEXES),
+    _script(_V5_ARTICLE_FULL_TEXT),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

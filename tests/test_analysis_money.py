@@ -384,7 +384,7 @@ def test_unit_qualifiers_stay_in_the_context():
         # a change "by" a sum
         ("Ministers want to raise defence spending by £2bn.", "increase in defence spending"),
         ("The county plans to cut its road budget by £12m next year.", "cut in road budget"),
-        ("Tuition fees rise by £250 a year from September.", "increase in tuition fees"),
+        ("Tuition fees rise by £250 a year from September.", "rise in tuition fees"),
         # a level: prices, shares and exchange rates
         ("Shares in Brightwell closed at 548p on Monday.", "Brightwell share price"),
         ("Traders said the shares closed at 548p on Monday.", "share price"),
@@ -450,7 +450,7 @@ def test_an_earlier_level_takes_the_context_of_the_figure_it_is_compared_with():
 
 def test_a_change_and_the_level_it_reaches_are_told_apart():
     change, level = figures("Welfare spending rises by NOK 9bn to NOK 120bn.")
-    assert change.context == "increase in welfare spending"
+    assert change.context == "rise in welfare spending"
     assert level.context == "welfare spending"
 
 

@@ -167,7 +167,7 @@ def test_the_lead_article_is_the_first_outlet_and_others_follow_once() -> None:
     other = outlet_of(load_seed(SEEDS / "boe-rates-meridian-news.txt"))
     story = DigestStory(article, Analysis(sentences=()), 1, (outlet_of(article), other, other))
     outlets = digest_record([story])["stories"][0]["outlets"]
-    assert [o["name"] for o in outlets] == ["City Desk Daily", "boe-rates-meridian-news.txt"]
+    assert [o["name"] for o in outlets] == ["City Desk Daily", "Meridian News"]
     assert outlets[0]["url"] == "https://example.com/city-desk/2026/11/05/boe-cuts-rates"
     assert outlets[0]["published"] == "2026-11-05T12:40:00+00:00"
 

@@ -165,6 +165,16 @@ def test_store_rebuild_indexes_existing_articles_like_saving_them(
     assert store_related.rebuild(conn, list(reversed(stored))) == len(stored)
     assert store_related.rebuild(conn, stored) == 0
     assert _groups(conn, ids) == EXPECTED
+    assert (
+        store_related.duplicate_of(conn, ids["valdoria-rates-reprint"])
+        == (ids["valdoria-rates-wire"])
+    )
+    # The rebuilt index goes on growing one article at a time.
+    metro = load_seed(FIXTURES / "harlow-bridge-metro.json")
+    _insert(conn, 100, metro)
+    story = store_related.index_article(conn, 100, "Bridge report", metro.body, metro.published)
+    assert story == store_related.story_of(conn, ids["harlow-bridge-courier"])
+    assert store_related.duplicate_of(conn, 100) == ids["harlow-bridge-metro"]
 
 
 def test_store_hook_matches_the_saving_signature() -> None:

@@ -271,3 +271,18 @@ def test_bundled_html_seed_reads_as_the_story_alone() -> None:
     assert article.body.startswith("The Bank of England cut interest rates")
     for noise in ("press conference in London on Thursday", "Subscribe", "Most read", "dataLayer"):
         assert noise not in article.body
+
+
+def test_a_wire_dateline_names_the_outlet_of_a_plain_text_seed(tmp_path: Path) -> None:
+    path = tmp_path / "story.txt"
+    path.write_text(
+        "Harbour strike ends\n\nLISBON, Mar 3 (Tagus Wire) - Dock workers returned on Monday.\n",
+        encoding="utf-8",
+    )
+    assert load_seed(path).source == "Tagus Wire"
+
+
+def test_a_plain_text_seed_without_a_dateline_is_named_after_its_file(tmp_path: Path) -> None:
+    path = tmp_path / "story.txt"
+    path.write_text("Harbour strike ends\n\nDock workers (RMT) returned - at last.\n")
+    assert load_seed(path).source == "story.txt"

@@ -25,7 +25,7 @@ def _word_set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-_TOKEN = re.compile(r"[A-Za-z][\w'’.&-]*[\w]|[A-Za-z]|[$€£¥₹]?\d[\d,.]*\w*|[^\s\w]")
+_TOKEN = re.compile(r"[A-Za-z][\w'’.&/-]*[\w]|[A-Za-z]|[$€£¥₹]?\d[\d,.]*\w*|[^\s\w]")
 
 _DETERMINERS = _word_set(
     "a an the this that these those its their his her our my your some any each every another"
@@ -57,7 +57,7 @@ _PREPOSITIONS = _word_set("of for on in to towards toward into against from with
 _PURPOSE_PREPOSITIONS = _word_set("for on to towards toward into in")
 _TIME_WORDS = _word_set(
     """year years month months week weeks day days decade decades quarter quarters today
-    period term time average total"""
+    period term time morning afternoon evening session trading trade"""
 )
 # Nouns that name an amount without saying what it is for: they need the words around them.
 _GENERIC = _word_set("cost costs sum amount total figure price value money cash bill")
@@ -134,6 +134,7 @@ _VERB_NOUNS = {
     "value": "valuation",
     "acquire": "acquisition",
     "fetch": "price",
+    "put": "funding",
     "seek": "request",
     "ask": "request",
     "export": "exports",
@@ -146,8 +147,10 @@ _VERB_NOUNS = {
     "transfer": "transfer",
     "withdraw": "withdrawal",
     "approve": "approved",
-    "unveil": "plan",
-    "announce": "plan",
+    "unveil": "funding",
+    "announce": "funding",
+    "return": "returned",
+    "overspend": "overspend",
 }
 _VERB_FORMS = {
     "spent": "spend",
@@ -167,6 +170,7 @@ _VERB_FORMS = {
     "sought": "seek",
     "cutting": "cut",
     "raising": "raise",
+    "overspent": "overspend",
 }
 _UP_VERBS = _word_set(
     """raise raises raised raising increase increases increased increasing lift lifts lifted
@@ -189,7 +193,7 @@ _LEVEL_VERBS = (
         reached hit hits totalled totals totaled average averages averaged traded trades
         trading closed close closes ended ends opened opens finished steady unchanged
         settled settles takes took take takes put puts valued worth amounted amounts came
-        comes reaching becomes became"""
+        comes reaching becomes became start starts started begin begins"""
     )
 )
 _AUXILIARIES = _word_set(
@@ -199,6 +203,12 @@ _AUXILIARIES = _word_set(
 )
 _LINKERS = _word_set("of worth totalling totaling valued costing at amounting")
 _ARTICLES = _word_set("a an the")
+_MARKET_VERBS = _word_set(
+    """rose fell gained lost climbed jumped slipped dropped dipped closed traded ended opened
+    finished slid surged soared tumbled plunged rallied edged firmed eased weakened
+    strengthened rises falls gains loses climbs jumps slips drops dips closes trades ends"""
+)
+_AMOUNT_WORDS = _word_set("average total maximum minimum sum")
 _CHANGES = _word_set("rise cut increase hike boost")
 _ADJECTIVE_QUALIFIERS = _word_set(
     "average typical combined total estimated expected projected planned initial record whopping"
@@ -225,7 +235,7 @@ _PAST = {
     "ask": "requested",
     "seek": "requested",
     "request": "requested",
-    "apply": "applied for",
+    "apply": "requested",
     "call": "requested",
     "demand": "demanded",
     "need": "needed",
@@ -244,7 +254,7 @@ _IRREGULAR = _word_set(
     kept held brought met ran put let hit led sent built stood told thought found became began
     shrank sank swung takes take stands remains remained reaches reached totalled totals
     totaled averaged amounted amounts comes becomes settled settles opened closed ended
-    finished traded stays stayed"""
+    finished traded stays stayed starts started begins"""
 )
 _ADVERB_OK = _word_set("family supply only early monthly weekly daily yearly quarterly italy")
 
@@ -377,7 +387,7 @@ def _lemma(token: str) -> str:
     """The plain form of a money verb ("spends", "spent" -> "spend"), or ""."""
     low = token.lower()
     if low in _VERB_FORMS:
-        return _VERB_FORMS[low]
+        return _VERB_FORMS[low] if _VERB_FORMS[low] in _VERB_NOUNS else ""
     for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e")):
         if low.endswith(suffix) and low[: -len(suffix)] + repl in _VERB_NOUNS:
             return low[: -len(suffix)] + repl
@@ -405,6 +415,13 @@ def _noun_phrase_after(tokens: Sequence[str], most: int = 5) -> list[str]:
         )
         if not (_nominal(token) or attributive) or len(phrase) == most:
             break
+        if (
+            low.endswith("ing")
+            and low not in _MONEY_NOUNS
+            and phrase
+            and not (i + 1 < len(tokens) and _nominal(tokens[i + 1]))
+        ):
+            break  # "drivers entering the city": a participle; "floating wind farm" is not
         phrase.append(token)  # "armed forces", "combined shortfall"
     while phrase and phrase[-1].lower() == "and":
         phrase.pop()
@@ -417,12 +434,16 @@ def _purpose_after(tokens: Sequence[str], most: int = 4) -> list[str]:
         return []
     preposition = tokens[0]
     rest = list(tokens[1:])
-    if preposition.lower() == "to" and _is_word(rest[0]) and not _nominal(rest[0]):
+    if preposition.lower() == "to" and _infinitive(rest[0]):
         # an infinitive: "to help municipalities with power bills"
         phrase = [preposition]
         for i, token in enumerate(rest):
             low = token.lower()
-            if not _is_word(token) or len(phrase) > most + 2:
+            if not _is_word(token):
+                break
+            if len(phrase) > most + 2:
+                inside = [k for k in range(3, len(phrase)) if phrase[k].lower() in _INSIDE]
+                phrase = phrase[: inside[0]] if inside else phrase  # end where a phrase ends
                 break
             if low in _POSSESSIVES or low in _ARTICLES:
                 continue
@@ -435,21 +456,43 @@ def _purpose_after(tokens: Sequence[str], most: int = 4) -> list[str]:
     if _is_time_ahead(rest):
         return []
     noun = _noun_phrase_after(rest, most=8)
-    if not noun or noun[0][:1].isdigit():
+    if not noun or noun[0][:1].isdigit() or _is_time(noun, rest[_after_phrase(rest, noun) :]):
         return []
     if len(noun) > most:
         noun = noun[-most:]  # "its first large floating offshore wind farm" -> the head words
     phrase = [preposition, *noun]
     rest = rest[_after_phrase(rest, noun) :]
-    if rest and rest[0].lower() == "to" and len(noun) < most:
+    if rest and rest[0].lower() in {"to", "of"} and len(noun) < most:
         phrase += _purpose_after(rest, most=most - len(noun))  # "a scheme to train apprentices"
     return phrase
+
+
+def _infinitive(token: str) -> bool:
+    """ "to fight", "to help" rather than "to schools", "to Kenya", "to education"."""
+    low = token.lower()
+    if not _is_word(token) or token[:1].isupper() or low in _STOP:
+        return False
+    plural = low.endswith("s") and not low.endswith(("ss", "us", "is"))
+    return not _nominal(token) or not (plural or low.endswith(_NOUN_ENDINGS))
+
+
+_NOUN_ENDINGS = ("tion", "ment", "ity", "ence", "ance", "ure", "ism", "ness", "ship")
 
 
 def _trim_tail(phrase: list[str]) -> list[str]:
     while phrase and phrase[-1].lower() in _LOOSE_ENDS:
         phrase.pop()
     return phrase
+
+
+def _is_time(noun: Sequence[str], following: Sequence[str]) -> bool:
+    """ "the six months to December", "final three months": a time, not a purpose."""
+    lows = {t.lower() for t in noun}
+    follows = following[0].lower() if following else ""
+    return bool(lows & _TIME_WORDS or follows in _TIME_WORDS)
+
+
+_GOODS = _word_set("goods products services items produce")
 
 
 def _is_time_ahead(tokens: Sequence[str]) -> bool:
@@ -474,7 +517,8 @@ def _noun_phrase_before(tokens: Sequence[str], position: int, most: int = 6) -> 
                 i -= 1  # "repayments on a typical loan": carry on past the article
                 continue
             break
-        if low in _ATTACHING and phrase and i > 1 and _attaches(tokens[i - 2]):
+        attaching = low in _ATTACHING or (low == "to" and tokens[i - 2].lower() in _MONEY_NOUNS)
+        if attaching and phrase and i > 1 and _attaches(tokens[i - 2]):
             phrase.insert(0, token)
             i -= 1
             continue
@@ -513,6 +557,12 @@ def _subject_before(tokens: Sequence[str], verb_at: int) -> list[str]:
         i -= 1
     i = _skip_relative(tokens, i)
     subject = _noun_phrase_before(tokens, i)
+    if not subject and i > 1 and tokens[i - 1] == ",":
+        # "Shares in Acme, the only listed club, dropped": back past the apposition
+        for back in range(i - 2, max(0, i - 12), -1):
+            if tokens[back] == ",":
+                subject = _noun_phrase_before(tokens, back)
+                break
     if subject and subject[-1].lower() in _REPORTING and len(subject) > 1:
         # "a measure the finance ministry estimates would cost": the measure costs
         start = _start_of_phrase(tokens, i)
@@ -539,6 +589,9 @@ def _skip_qualifiers(tokens: Sequence[str]) -> tuple[int, bool]:
             break  # "up to £5bn" qualifies; "cut to £5bn" does not
         if low == "at" and (position == len(tokens) or tokens[position].lower() != "least"):
             break
+        if low == "of" and position > 1 and tokens[position - 2].lower() in _AMOUNT_WORDS:
+            position -= 2  # "an average of £4.80", "a total of £5bn"
+            continue
         if low in _ADJECTIVE_QUALIFIERS and (
             position < 2 or tokens[position - 2].lower() not in _QUALIFIERS | _EXTRA
         ):
@@ -556,16 +609,32 @@ def _skip_back(tokens: Sequence[str], position: int) -> int:
     while position:
         token = tokens[position - 1]
         low = token.lower()
+        if low in _TIME_WORDS:
+            # "rose 4p in morning trading to 548p": back over the time phrase
+            back = next(
+                (
+                    b
+                    for b in range(position - 2, max(-1, position - 5), -1)
+                    if tokens[b].lower() in {"in", "on", "during", "after", "before"}
+                ),
+                None,
+            )
+            if back is not None:
+                position = back
+                continue
         if low in _LEVEL_VERBS and low not in _AUX_ONLY:
             break
         if low in _AUXILIARIES or _is_adverb(token) or low in {"a", "half", "cent", "steady"}:
             position -= 1
             continue
-        if token[:1].isdigit() or token in {"%", "$", "€", "£"} or low in {"per", "percent"}:
+        if token[:1].isdigit() or token in {"%", "$", "€", "£"} or low in _SMALL_CHANGE:
             position -= 1
             continue
         break
     return position
+
+
+_SMALL_CHANGE = _word_set("per percent or by almost nearly about around roughly some just")
 
 
 def _change_reading(before: Sequence[str], position: int, after: Sequence[str]) -> list[str]:
@@ -579,7 +648,7 @@ def _change_reading(before: Sequence[str], position: int, after: Sequence[str]) 
         # "defence spending rises by": the subject changes
         subject = _subject_before(before, verb_at - 1)
         if subject:
-            return [_change_word(low), "in", *subject]
+            return [_change_word(low, rising="rise", falling="fall"), "in", *subject]
         return []
     thing = _noun_phrase_before(before, end)
     if thing and thing[-1].lower() in _UP_VERBS | _DOWN_VERBS:
@@ -613,8 +682,24 @@ def _after_phrase(tokens: Sequence[str], phrase: Sequence[str]) -> int:
     return i
 
 
-def _change_word(verb: str) -> str:
-    return "increase" if verb in _UP_VERBS else "cut"
+def _change_word(verb: str, rising: str = "increase", falling: str = "cut") -> str:
+    """ "raise" -> "increase", "reduce" -> "cut"; "rose", "fell" -> `rising`, `falling`."""
+    if verb in _MADE_UP:
+        return "increase"
+    if verb in _MADE_DOWN:
+        return "cut"
+    return rising if verb in _UP_VERBS else falling
+
+
+# Changes someone makes (a cut, an increase) rather than ones that happen (a rise, a fall).
+_MADE_UP = _word_set(
+    """raise raises raised raising increase increases increased increasing lift lifts lifted
+    lifting boost boosts boosted boosting ramp ramps ramped ramping expand expands expanded"""
+)
+_MADE_DOWN = _word_set(
+    """cut cuts cutting reduce reduces reduced reducing lower lowers lowered lowering slash
+    slashes slashed trim trims trimmed"""
+)
 
 
 def _level_reading(before: Sequence[str], position: int) -> list[str]:
@@ -639,7 +724,8 @@ def _level_reading(before: Sequence[str], position: int) -> list[str]:
     if verb not in _LEVEL_VERBS:
         return []
     subject = _subject_before(before, verb_at - 1)
-    return _name_level(subject) if subject else []
+    market = verb in _MARKET_VERBS
+    return _name_level(subject, market) if subject else []
 
 
 def _skip_relative(tokens: Sequence[str], position: int) -> int:
@@ -660,7 +746,7 @@ def _skip_relative(tokens: Sequence[str], position: int) -> int:
     return position
 
 
-def _name_level(thing: list[str]) -> list[str]:
+def _name_level(thing: list[str], market: bool = False) -> list[str]:
     """A level of a currency, a commodity or a company's shares says what kind of price it is."""
     lows = [t.lower() for t in thing]
     head = lows[-1]
@@ -674,8 +760,8 @@ def _name_level(thing: list[str]) -> list[str]:
     if head in _SHARE_WORDS:
         owner = [t for t in thing[:-1] if t[:1].isupper()]
         return [*owner, "share price"]
-    if all(t[:1].isupper() for t in thing) and head not in _MONEY_NOUNS:
-        return [*thing, "share price"]
+    if market and all(t[:1].isupper() for t in thing) and head not in _MONEY_NOUNS:
+        return [*thing, "share price"]  # "Vektor Systems gained 4% to €212.40"
     return thing
 
 
@@ -685,6 +771,8 @@ def _verb_reading(
     """ "spend £5bn on defence", "save households £1bn in interest", "set aside ... to help"."""
     # the verb may be a few words back, past an indirect object: "give the NHS £2bn"
     recipient: list[str] = []
+    if position and before[position - 1].lower() in {"to", "at", "from"}:
+        return []  # "raised the threshold to 100,000 rupees" gives a level
     verb_at = _skip_back(before, position)
     if verb_at > 1 and before[verb_at - 1].lower() == "for" and _lemma(before[verb_at - 2]):
         verb_at -= 1  # "apply for up to €18bn"
@@ -721,6 +809,10 @@ def _verb_reading(
     if recipient:
         joined = [*head, "to" if lemma == "cost" else "for", *recipient]
         return _fit(joined, money_in or purpose)
+    if after and after[0].lower() == "from" and lemma in {"raise", "collect", "generate", "earn"}:
+        source = _noun_phrase_after(after[1:])
+        if source:
+            return [noun, "from", *source]  # "raise £8bn a year from the windfall tax"
     if money_in and lemma == "add":
         return ["extra", *money_in[1:]]  # "add 500 million yen a year in sales"
     if money_in and lemma in {"save", "cost", "lose", "earn"}:
@@ -739,9 +831,9 @@ def _verb_reading(
     if lemma == "save":
         nearest = _nearest_money_noun(before)
         return ["savings", "on", *nearest] if nearest else head
-    if lemma in {"earn", "pay", "fine", "charge", "borrow", "lend", "win", "lose"}:
-        return head
-    return []
+    if lemma in {"add", "approve", "unveil", "announce", "get", "save"}:
+        return []
+    return head
 
 
 _DEALS = {"buy": "purchase of", "acquire": "acquisition of", "sell": "sale of", "bid": "bid for"}
@@ -765,8 +857,12 @@ def _deal_reading(before: Sequence[str], for_at: int) -> list[str]:
 def _fit(phrase: list[str], extra_words: list[str]) -> list[str]:
     """`phrase` with as much of `extra_words` after it as fits in a short label."""
     room = _MOST_WORDS - len(phrase)
-    if room >= 2 and extra_words:
-        return [*phrase, *_trim_tail(list(extra_words[:room]))]
+    if len(extra_words) <= room:
+        return [*phrase, *extra_words]
+    # cut where a phrase ends ("... qualifications | of doctors"), not inside a noun
+    for end in range(room, 1, -1):
+        if extra_words[end].lower() in _LOOSE_ENDS:
+            return [*phrase, *_trim_tail(list(extra_words[:end]))]
     return phrase
 
 
@@ -789,7 +885,7 @@ def _linked_reading(before: Sequence[str], position: int, after: Sequence[str]) 
     linker = ""
     while at and before[at - 1].lower() in _LINKERS | _ARTICLES:
         if before[at - 1].lower() in _LINKERS:
-            linker = before[at - 1].lower()
+            linker = before[at - 1].lower()  # the first of "valued at" is the one that counts
         at -= 1
     if not linker:
         return []
@@ -800,10 +896,11 @@ def _linked_reading(before: Sequence[str], position: int, after: Sequence[str]) 
     if thing and linker == "costing":
         return ["cost", "of", *thing]
     if not thing:
-        if at and before[at - 1].lower() in _COPULAS and linker == "worth":
+        if at and before[at - 1].lower() in _COPULAS and linker in {"worth", "valued"}:
             # "The fund, which invests abroad, was worth NOK 20,100bn": the fund's value
             subject = _subject_before(before, at - 1)
-            return ["value", "of", *subject] if subject else []
+            noun = "value" if linker == "worth" else "valuation"
+            return [noun, "of", *subject] if subject else []
         return []
     head = thing[-1].lower()
     if linker == "at" and head not in _MONEY_NOUNS | _GENERIC:
@@ -817,7 +914,7 @@ def _linked_reading(before: Sequence[str], position: int, after: Sequence[str]) 
         if owner:
             return [thing[-1], "of", *owner]
     verb = before[at - 2] if at > 1 else ""
-    if len(thing) == 1 and _is_verb_like(verb) and verb.lower() not in _AUXILIARIES:
+    if thing[-1].lower() in _GOODS and _is_verb_like(verb) and verb.lower() not in _AUXILIARIES:
         thing = [verb, *thing]  # "exported goods worth £210m"
     purpose = _purpose_after(after)
     if purpose and purpose[0].lower() != "of":
@@ -854,11 +951,22 @@ def _figure_as_subject(after: Sequence[str]) -> list[str]:
         if purpose and purpose[0].lower() in {"for", "to", "towards", "toward"}:
             return ["for", *purpose[1:]] if purpose[0].lower() != "to" else purpose
         return []
-    if i < len(after) and _is_word(after[i]) and _lemma(after[i]):
-        purpose = _purpose_after(after[i + 1 :])
-        if purpose:
-            return [after[i], *purpose]
+    if i < len(after) and _is_word(after[i]) and after[i].lower() not in _STOP:
+        # "£400m being spent yearly on vaccines", "£6bn will be available for tax cuts"
+        j = i + 1
+        while j < len(after) and (_is_adverb(after[j]) or after[j].lower() in _TIME_ADVERBS):
+            j += 1
+        purpose = _purpose_after(after[j:])
+        lemma = _lemma(after[i])
+        word = _VERB_NOUNS[lemma] if lemma in {"spend", "invest"} else after[i]
+        if purpose and purpose[0].lower() != "of":
+            return [word, *purpose]
+        if lemma and i and after[i - 1].lower() in _AUXILIARIES:
+            return [_VERB_NOUNS[lemma]]  # "the £35bn saved by ..." -> "savings"
     return []
+
+
+_TIME_ADVERBS = _word_set("yearly annually monthly weekly daily each every year")
 
 
 def _nearest_money_noun(tokens: Sequence[str]) -> list[str]:
@@ -908,16 +1016,21 @@ def _tidy(parts: Sequence[str]) -> str:
     words = [p for p in parts if p.lower() not in _POSSESSIVES and p.lower() != "the"]
     while words and words[0].lower() in {"a", "an", "of", "and"}:
         words.pop(0)
-    if len(" ".join(words).split()) > _MOST_WORDS:
-        words = " ".join(words).split()[:_MOST_WORDS]
+    words = " ".join(words).split()
+    if len(words) > _MOST_WORDS:
+        ends = [e for e in range(2, _MOST_WORDS + 1) if words[e].lower() in _LOOSE_ENDS]
+        words = words[: ends[-1] if ends else _MOST_WORDS]  # cut where a phrase ends
     return " ".join(_trim_tail(words)).strip(" ,;:-")
 
 
 def _common_first_word(tokens: list[str], text: str) -> None:
     """Lower-case a sentence's first word when it is an ordinary word ("Defence spending")."""
-    if not tokens or not tokens[0][:1].isupper() or tokens[0].isupper():
+    start = 0
+    while start < len(tokens) and not tokens[start][:1].isalpha():
+        start += 1  # "- Increased spending on health": a list item's dash
+    if start == len(tokens) or not tokens[start][:1].isupper() or tokens[start].isupper():
         return
-    first = tokens[0]
+    first = tokens[start]
     low = first.lower()
     if "'" in first or "’" in first:
         return
@@ -928,15 +1041,24 @@ def _common_first_word(tokens: list[str], text: str) -> None:
         or low in _SHARE_WORDS
         or re.search(rf"\b{re.escape(low)}\b", text) is not None
     )
-    if not ordinary and len(tokens) > 1 and tokens[1][:1].islower() and _nominal(tokens[1]):
+    following = tokens[start + 1] if start + 1 < len(tokens) else ""
+    if (
+        not ordinary
+        and following[:1].islower()
+        and _nominal(following)
+        and following.lower() not in _SHARE_WORDS
+    ):
         # "Welfare spending rises": a capital only because the sentence starts there, unless
         # the article capitalises the word inside a sentence too ("said Tesco").
         ordinary = not any(
-            text[: match.start()].rstrip()[-1:] not in {"", ".", "!", "?", '"', "“", "'", "‘"}
+            text[max(0, match.start() - 8) : match.start()].rstrip()[-1:] not in _OPENERS
             for match in re.finditer(rf"\b{re.escape(first)}\b", text)
         )
     if ordinary:
-        tokens[0] = low
+        tokens[start] = low
+
+
+_OPENERS = frozenset({"", ".", "!", "?", '"', "“", "'", "‘", "-", "–", "—", "•", "*", ":"})
 
 
 def describe(
@@ -953,20 +1075,23 @@ def describe(
     if unit_match and not unit_match.group("unit").lower().endswith(_TIME_UNITS):
         unit = " ".join(unit_match.group("unit").replace("-", " ").split()).lower()
         after_text = after_text[unit_match.end() :]
+    adjacent = not unit
     while True:
         leading = _LEADING_TIME.match(after_text)
         if not leading or not leading.group().strip(" ,"):
             break
         after_text = after_text[leading.end() :]
+        adjacent = False  # "£9,250 a year cover fees": what follows a period is not a compound
     before = _words(text[sentence_start:start])
     if whole_sentence:
         _common_first_word(before, text)
     after = _words(after_text)
     position, extra = _skip_qualifiers(before)
-    parts = _reading(before, position, after, extra)
+    parts = _reading(before, position, after, extra, adjacent)
     if unit:
         price = _unit_price(unit, [*before, *after])
-        if price and (not parts or price[0] != "share" or len(parts) < 2):
+        named = any(p.lower() in _MONEY_NOUNS - {"price", "prices"} for p in parts)
+        if price and (not parts or (price[0] != "share" and not named)):
             parts = price
     phrase = _tidy(parts)
     if unit:
@@ -974,8 +1099,14 @@ def describe(
     return phrase
 
 
-def _reading(before: Sequence[str], position: int, after: Sequence[str], extra: bool) -> list[str]:
+def _reading(
+    before: Sequence[str], position: int, after: Sequence[str], extra: bool, adjacent: bool = True
+) -> list[str]:
     """The best of the readings, most specific first."""
+    if len(after) > 1 and after[0].lower() == "worth" and after[1].lower() == "of":
+        after = after[1:]  # "£35bn worth of savings"
+    if len(after) > 1 and after[0].lower() == "over" and after[1].lower() == "budget":
+        return ["cost overrun"]
     if after and after[0].lower() == "of":
         # "A$12bn of extra spending on housing and energy rebates"
         phrase = _noun_phrase_after(after[1:])
@@ -988,16 +1119,16 @@ def _reading(before: Sequence[str], position: int, after: Sequence[str], extra: 
                 if owner and owner[-1].lower() in _MONEY_NOUNS:
                     return [*owner, before[position - 1], *phrase]  # "tariffs on ... goods"
             return _fit(phrase, purpose)
-    linked = _linked_reading(before, position, after)
-    if linked:
-        return linked
-    compound = _noun_phrase_after(after)
+    compound = _noun_phrase_after(after) if adjacent else []
     if compound and not (len(compound) == 1 and compound[0][:1].isupper()):
         # "a €500bn infrastructure fund", "an €8.5bn order for four new frigates"
         purpose = _purpose_after(after[_after_phrase(after, compound) :])
         if purpose and purpose[0].lower() == "in" and purpose[1][:1].isupper():
             purpose = []  # "a $40m bus depot in Leeds": the place is not the purpose
         return _fit(compound, purpose)
+    linked = _linked_reading(before, position, after)
+    if linked:
+        return linked
     readings = (
         lambda: _change_reading(before, position, after),
         lambda: _verb_reading(before, position, after, extra),

@@ -22,7 +22,8 @@ copy) is flagged as a duplicate of the earliest such article.
 collection (weights recomputed, each article settled in its best story,
 stories merged by average link), which `group_collection` does for
 `briefing analyse --related`; `briefing.store.related` persists the
-incremental method in SQLite. This module does no I/O and keeps no global state.
+incremental method in SQLite. This module does no I/O and keeps no global state
+(beyond a cache of normalised word forms).
 """
 
 from __future__ import annotations
@@ -782,6 +783,13 @@ class StoryIndex:
             if not moved:
                 break
         return moved_total
+
+    def features_of(self, key: str) -> Features:
+        return self._entries[key].features
+
+    def document_frequencies(self) -> Mapping[str, int]:
+        """How many indexed articles use each term (the basis of IDF)."""
+        return self._df
 
     def story_of(self, key: str) -> str:
         return self._story_of[key]

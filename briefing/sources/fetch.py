@@ -422,6 +422,8 @@ async def fetch_all(
     settings = settings or NetworkSettings()
     requests = [f if isinstance(f, FeedRequest) else FeedRequest(f[0], f[1]) for f in feeds]
     overall = asyncio.Semaphore(settings.concurrency)
+    # Twice the connections: enough to keep parsers busy while the next bodies download.
+    in_flight = asyncio.Semaphore(2 * settings.concurrency)
     hosts: dict[str, asyncio.Semaphore] = {}
     outcomes: list[FeedOutcome] = []
     own_client = client is None
@@ -457,15 +459,26 @@ async def fetch_all(
         except ValueError:
             host = ""
         host_limit = hosts.setdefault(host, asyncio.Semaphore(settings.per_host))
-        async with host_limit, overall:
-            result = await fetch_feed(http, request.url, request.state, settings)
-        parsed = await parse_body(result)
-        if result.body is not None:
-            result = dataclasses.replace(result, body=None)
-        ttl = parsed.ttl_minutes if parsed is not None else None
-        await deliver(
-            FeedOutcome(request, result, parsed, next_due(result, ttl, interval=interval))
-        )
+        async with host_limit:
+            # Held from the request until the outcome is handed over: bodies waiting for a
+            # parser, and parses waiting for a slow `on_result`, never pile up in memory.
+            await in_flight.acquire()
+            try:
+                async with overall:
+                    result = await fetch_feed(http, request.url, request.state, settings)
+            except BaseException:
+                in_flight.release()
+                raise
+        try:
+            parsed = await parse_body(result)
+            if result.body is not None:
+                result = dataclasses.replace(result, body=None)
+            ttl = parsed.ttl_minutes if parsed is not None else None
+            await deliver(
+                FeedOutcome(request, result, parsed, next_due(result, ttl, interval=interval))
+            )
+        finally:
+            in_flight.release()
 
     tasks = {asyncio.create_task(one(request)): request for request in requests}
     try:

@@ -101,7 +101,23 @@ def _from_plain(path: Path, text: str) -> Article:
     if lines and _looks_like_title(lines[0], lines[1:]):
         title = lines[0].strip()
         lines = lines[2:]
-    return Article(title=title, body="\n".join(lines).strip(), source=path.name, path=str(path))
+    body = "\n".join(lines).strip()
+    return Article(
+        title=title, body=body, source=_dateline_outlet(body) or path.name, path=str(path)
+    )
+
+
+# A wire dateline names the outlet: "OSLO, Oct 7 (Baltic Wire) - ...".
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z .'-]{1,40}(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?)?\s*"
+    r"\(([A-Z][\w&.' -]{1,40})\)\s*[-\u2013\u2014]"
+)
+
+
+def _dateline_outlet(body: str) -> str | None:
+    """The outlet a wire dateline names, so a plain-text seed shows who published it."""
+    match = _DATELINE.match(body)
+    return match.group(1).strip() if match else None
 
 
 _FRONT_MATTER_KEYS = ("title", "source", "published", "url")

@@ -36,6 +36,7 @@ from briefing.analysis.related import (
     POSTINGS_PER_TERM,
     STORIES_CHECKED,
     Features,
+    StoryIndex,
     arrival_order,
     arrival_stamp,
     average_links,
@@ -575,9 +576,13 @@ def rebuild(
     """Index stored articles that are not indexed yet (e.g. after an upgrade); return how many.
 
     Articles go in the order they would have arrived (by date when known), each
-    `Article` carrying its store id.
+    `Article` carrying its store id. Into an empty index they are grouped in
+    memory by the same incremental method and written in bulk, which is several
+    times faster than saving them one by one.
     """
     pending = [a for a in articles if a.id is not None]
+    if not conn.execute("SELECT 1 FROM related_docs LIMIT 1").fetchone():
+        return _bulk_index(conn, pending, threshold)
     features = [extract_features(a.title, a.body, a.published) for a in pending]
     done = 0
     stamps = [arrival_stamp(a.published, f) for a, f in zip(pending, features, strict=True)]
@@ -591,6 +596,63 @@ def rebuild(
         _index_features(conn, article.id, features[position], threshold)
         done += 1
     return done
+
+
+def _bulk_index(conn: sqlite3.Connection, articles: Sequence[Article], threshold: float) -> int:
+    unique = {a.id: a for a in articles if a.id is not None}
+    ids = list(unique)
+    features = [extract_features(a.title, a.body, a.published) for a in unique.values()]
+    stamps = [arrival_stamp(a.published, f) for a, f in zip(unique.values(), features, strict=True)]
+    index = StoryIndex(threshold=threshold)
+    for position in arrival_order(stamps):
+        index.add_features(str(ids[position]), features[position])
+    for table in ("related_terms", "related_postings", "related_stories", "related_meta"):
+        conn.execute(f"DELETE FROM {table}")  # leftovers of articles deleted since
+    df = index.document_frequencies()
+    documents = len(ids)
+    term_ids = {term: number for number, term in enumerate(sorted(df), start=1)}
+    conn.executemany(
+        "INSERT INTO related_terms (id, term, df) VALUES (?, ?, ?)",
+        [(term_ids[term], term, count) for term, count in df.items()],
+    )
+    weights = {term: idf(count, documents) for term, count in df.items()}
+    story_ids = {story: int(members[0]) for story, members in index.stories().items() if members}
+    docs = []
+    postings = []
+    for article_id, f in zip(ids, features, strict=True):
+        key = str(article_id)
+        filed = [term_ids[t] for t in signature(f.terms, df, documents)]
+        postings += [(term_id, article_id) for term_id in filed]
+        duplicate = index.duplicate_of(key)
+        docs.append(
+            (
+                article_id,
+                story_ids[index.story_of(key)],
+                f.day,
+                vector_norm(f.terms, weights),
+                documents,
+                _pack_terms({term_ids[t]: w for t, w in f.terms.items()}),
+                _pack_ints(filed),
+                _pack_ints(f.sketch),
+                json.dumps(sorted(f.names)),
+                json.dumps(sorted(f.figures)),
+                None if duplicate is None else int(duplicate),
+            )
+        )
+    conn.executemany(
+        "INSERT INTO related_docs (article_id, story, day, norm, norm_documents, terms, "
+        "signature, sketch, names, figures, duplicate_of) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        docs,
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO related_postings (term_id, article_id) VALUES (?, ?)", postings
+    )
+    conn.executemany(
+        "INSERT INTO related_stories (story, size) VALUES (?, ?)",
+        [(story_ids[story], len(members)) for story, members in index.stories().items()],
+    )
+    _add_documents(conn, documents)
+    return documents
 
 
 # -- reading ------------------------------------------------------------------------------

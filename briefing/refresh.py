@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import inspect
 import queue
 import threading
@@ -415,7 +416,7 @@ async def refresh(
 
     try:
         for feed in [feed for feed in feeds if is_local_feed(feed.url)]:
-            await hand_over(feed, lambda feed=feed: _save_local(store, feed, settings))  # type: ignore[misc]
+            await hand_over(feed, functools.partial(_save_local, store, feed, settings))
 
         web = [feed for feed in feeds if not is_local_feed(feed.url)]
         by_id = {feed.id: feed for feed in web}

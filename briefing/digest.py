@@ -233,7 +233,8 @@ def _figure_amount(figure: dict[str, Any]) -> str:
     text = f"{_amount(figure['amount'])} {figure['currency']}"
     period = figure["period"]
     if period:
-        text += f" {period}" if period.startswith(("a ", "an ", "per ")) else f" per {period}"
+        # Periods arrive as phrases ("a year", "over four years", "by 2030", "annually").
+        text += f" {period}"
     return text
 
 

@@ -402,6 +402,24 @@ def test_unit_qualifiers_stay_in_the_context():
             None,
         ),
         ("The charity raised £3m for cancer research.", "funds raised for cancer research"),
+        ("The plan costs £5bn a year for ten years.", "cost of plan"),
+        ("They put last year's withdrawal from the fund at about $50bn.", "withdrawal from fund"),
+        ("The euro was steady at $1.08 in late trade.", "euro exchange rate"),
+        ("Australia's trade surplus narrowed to A$5.6bn in March.", "Australia's trade surplus"),
+        (
+            "Investors poured $20bn into solar start-ups last quarter.",
+            "poured into solar start-ups",
+        ),
+        (
+            "The minimum price per unit of alcohol rises to 65p.",
+            "minimum price per unit of alcohol",
+        ),
+        ("The group made profits of $3bn for the final three months.", "profits"),
+        ("Aid to Yemen totalled $1.2bn last year, the agency said.", "aid to Yemen"),
+        ("Shares in Orla, the only listed brewer, dropped 23% to 2.05 euros.", "Orla share price"),
+        ("The airport was valued at $8bn in the sale.", "valuation of airport"),
+        ("A pint of cider costs an average of £4.80.", "cost of pint of cider"),
+        ("The dividend of 4.5 cents per share was kept.", "dividend (per share)"),
     ],
 )
 def test_context_names_the_thing_the_money_is_for(text: str, context: str | None):
@@ -462,6 +480,11 @@ def test_a_change_and_the_level_it_reaches_are_told_apart():
         ("The state will spend €95bn a year on defence from 2028.", "a year"),
         ("Rents average £2,100 a month in the capital.", "a month"),
         ("The annual subsidy of £300m helps bus routes.", "a year"),
+        (
+            "The state will spend €2bn a year over the next five years.",
+            "a year over the next five years",
+        ),
+        ("Ottawa will set aside C$750m a year for three years.", "a year for three years"),
     ],
 )
 def test_period_includes_rates_and_deadlines(text: str, period: str | None):

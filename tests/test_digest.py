@@ -62,7 +62,7 @@ CONTEXTS = {
         "a year",
     ),
     ("norway-budget-nordic-ledger.json", "NOK 9bn"): ("cost of cutting fuel duty", "a year"),
-    ("japan-uk-trade-pacific-trade-journal.json", "£30bn"): ("rail and hospital contracts", "year"),
+    ("japan-uk-trade-pacific-trade-journal.json", "£30bn"): ("rail and hospital contracts", "a year"),
 }
 
 
@@ -310,3 +310,10 @@ def test_html_shows_every_story_quote_and_figure_and_links_each_cite() -> None:
     assert tree.css_first("title") is not None
     style = tree.css_first("style")
     assert style is not None and "@media print" in style.text()
+
+
+def test_a_figure_period_is_shown_as_the_article_words_it() -> None:
+    figure = Figure("€2bn", 2e9, "EUR", 0, "spending on ammunition", "over five years")
+    story = DigestStory(Article("T", "Body."), Analysis(sentences=("Body.",), figures=(figure,)))
+    text = render_digest([story], "md")
+    assert "over five years" in text and "per over" not in text

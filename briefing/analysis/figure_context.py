@@ -53,7 +53,6 @@ _QUALIFIERS = _word_set(
     typical initial"""
 )
 _EXTRA = _word_set("extra additional further new")
-_PREPOSITIONS = _word_set("of for on in to towards toward into against from with at")
 _PURPOSE_PREPOSITIONS = _word_set("for on to towards toward into in")
 _TIME_WORDS = _word_set(
     """year years month months week weeks day days decade decades quarter quarters today
@@ -218,12 +217,16 @@ _INSIDE = _word_set("and of with in for on")
 # Words a phrase should not end on.
 _LOOSE_ENDS = _word_set("the a an of and with in for to on at by from between into than or")
 # Prepositions that attach one noun to another inside a noun phrase.
-_ATTACHING = _word_set("of in on for from")
+_ATTACHING = _word_set("of in on for from per")
 _REPORTING = _word_set(
     """estimates estimated says said believes thinks expects reckons calculates forecasts
     predicts reports projects"""
 )
 _PRONOUNS = _word_set("i you he she it we they which who that")
+_BETWEEN_SUBJECT_AND_VERB = _word_set(
+    """to has have had will would could should may might must can shall is was are were be
+    been being also now still already then just not"""
+)
 _COPULAS = _word_set("is was are were be been being remains remained")
 _AUX_ONLY = _word_set("to has have had will would could should may might must can shall")
 _REQUESTS = _word_set("apply ask request seek call demand need require")
@@ -300,6 +303,7 @@ _LEADING_TIME = re.compile(
     r"|friday|saturday|sunday)\b)",
     re.IGNORECASE,
 )
+_DURATION_WORDS = ("over", "across", "for", "during", "within")
 _CURRENCY_CODE = re.compile(CODE_PATTERN)
 _WINDOW = 240
 _MONEY_START = re.compile(r"[$€£¥]|[A-Z]{1,3}\$|\d")
@@ -323,16 +327,22 @@ def find_period(
     if match and not _MONEY_START.search(window[: match.start()]):
         parts.append(" ".join(match.group().replace("-", " ").split()).lower())
         window = window[match.end() :]
+        duration = _PERIOD.match(window.lstrip())
+        if duration and duration.group().lower().startswith(_DURATION_WORDS):
+            # "a year over the next five years": the rate and how long it lasts
+            parts.append(" ".join(duration.group().split()).lower())
+            window = window.lstrip()[duration.end() :]
     elif _ANNUAL_BEFORE.search(text[max(0, start - 30) : start]):
         parts.append("a year")
     elif _MONTHLY_BEFORE.search(text[max(0, start - 30) : start]):
         word = _MONTHLY_BEFORE.search(text[max(0, start - 30) : start])
         parts.append("a month" if word and word.group().lower().startswith("month") else "a week")
     deadline = _DEADLINE.search(window[:40])
-    if deadline and not _MONEY_START.search(window[: deadline.start()].replace("20", "")):
+    if deadline and not re.search(r"[$€£¥]", window[: deadline.start()]):
         parts.append(" ".join(deadline.group().split()).lower())
-    if len(parts) == 2 and not parts[0].startswith(("a ", "an ", "per ", "each ", "every ")):
+    if len(parts) > 1 and not parts[0].startswith(("a ", "an ", "per ", "each ", "every ")):
         parts = parts[:1]  # "over five years by 2030" says the same thing twice
+    parts = parts[:2]
     return " ".join(parts) or None
 
 
@@ -506,6 +516,8 @@ def _noun_phrase_before(tokens: Sequence[str], position: int, most: int = 6) -> 
     while i > 0 and len(phrase) < most:
         token = tokens[i - 1]
         low = token.lower()
+        if low.endswith(("'s", "’s")) and low[:-2] in _TIME_WORDS | _STOP:
+            break  # "this year's withdrawal": the time is not part of the thing
         if i > 1 and _lemma(token) and tokens[i - 2].lower() in _AUXILIARIES | _PRONOUNS:
             break  # "would cost lenders": a verb, even when the word can be a noun
         if _nominal(token) or (low == "and" and phrase and i > 1 and _nominal(tokens[i - 2])):
@@ -553,7 +565,7 @@ def _start_of_phrase(tokens: Sequence[str], position: int) -> int:
 def _subject_before(tokens: Sequence[str], verb_at: int) -> list[str]:
     """The subject of the verb at `verb_at`, past auxiliaries and ", which ...," clauses."""
     i = verb_at
-    while i and (tokens[i - 1].lower() in _AUXILIARIES or _is_adverb(tokens[i - 1])):
+    while i and (tokens[i - 1].lower() in _BETWEEN_SUBJECT_AND_VERB or _is_adverb(tokens[i - 1])):
         i -= 1
     i = _skip_relative(tokens, i)
     subject = _noun_phrase_before(tokens, i)
@@ -711,8 +723,8 @@ def _level_reading(before: Sequence[str], position: int) -> list[str]:
         # a transitive verb: "reduce its sales of government bonds to £70bn"
         thing = _noun_phrase_before(before, at)
         start = _start_of_phrase(before, at)
-        if thing and start and not thing[0][:1].isupper():
-            verb = before[start - 1].lower()
+        verb = before[start - 1].lower() if start else ""
+        if thing and verb and verb not in _COPULAS and not thing[0][:1].isupper():
             if _lemma(verb) == "value":
                 return ["valuation", "of", *thing]  # "the deal values the company at $12bn"
             if verb in _LEVEL_VERBS or verb.endswith(("ed", "ing")):
@@ -969,6 +981,15 @@ def _figure_as_subject(after: Sequence[str]) -> list[str]:
 _TIME_ADVERBS = _word_set("yearly annually monthly weekly daily each every year")
 
 
+def _any_verb_purpose(before: Sequence[str], position: int, after: Sequence[str]) -> list[str]:
+    """ "poured $20bn into start-ups" -> "poured into start-ups": a verb we do not know."""
+    verb = before[position - 1] if position else ""
+    purpose = _purpose_after(after)
+    if purpose and _is_word(verb) and verb.lower() not in _STOP and not verb[:1].isupper():
+        return [verb, *purpose]
+    return []
+
+
 def _nearest_money_noun(tokens: Sequence[str]) -> list[str]:
     """The closest money word before a figure with its modifiers: "defence budget"."""
     for position in range(len(tokens) - 1, -1, -1):
@@ -1047,7 +1068,7 @@ def _common_first_word(tokens: list[str], text: str) -> None:
         and following[:1].islower()
         and _nominal(following)
         and following.lower() not in _SHARE_WORDS
-    ):
+    ) or (not ordinary and low.endswith(_PLURAL_ENDINGS)):
         # "Welfare spending rises": a capital only because the sentence starts there, unless
         # the article capitalises the word inside a sentence too ("said Tesco").
         ordinary = not any(
@@ -1058,6 +1079,8 @@ def _common_first_word(tokens: list[str], text: str) -> None:
         tokens[start] = low
 
 
+# Common plural nouns that may open a sentence: "Municipalities receive ...".
+_PLURAL_ENDINGS = ("ies", "ers", "ions", "ments", "ships", "ities")
 _OPENERS = frozenset({"", ".", "!", "?", '"', "“", "'", "‘", "-", "–", "—", "•", "*", ":"})
 
 
@@ -1136,6 +1159,7 @@ def _reading(
         lambda: _level_reading(before, position),
         lambda: _figure_as_subject(after),
         lambda: _nearest_money_noun(before),
+        lambda: _any_verb_purpose(before, position, after),
         lambda: _subject(before),
     )
     for reading in readings:

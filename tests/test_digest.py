@@ -62,7 +62,10 @@ CONTEXTS = {
         "a year",
     ),
     ("norway-budget-nordic-ledger.json", "NOK 9bn"): ("cost of cutting fuel duty", "a year"),
-    ("japan-uk-trade-pacific-trade-journal.json", "£30bn"): ("rail and hospital contracts", "a year"),
+    ("japan-uk-trade-pacific-trade-journal.json", "£30bn"): (
+        "rail and hospital contracts",
+        "a year",
+    ),
 }
 
 

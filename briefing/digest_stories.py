@@ -100,7 +100,7 @@ def story_analysis(
     A cache that cannot be written (read-only store, full disk) costs only the
     saving: the fresh analysis is still returned.
     """
-    key = article.content_hash
+    key = article.analysis_key(sentences)
     cached = store.cached_analysis(key)
     if cached is not None:
         return cached

@@ -69,6 +69,10 @@ class Article:
         """The key of `text`: cache analyses of `text` under this, not `content_hash`."""
         return content_hash(self.title, self.text)
 
+    def analysis_key(self, sentences: int) -> str:
+        """Where the analysis of `text` with a summary of `sentences` is cached."""
+        return f"{self.text_hash}/{sentences}"
+
 
 @dataclass(frozen=True)
 class Quote:

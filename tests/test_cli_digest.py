@@ -144,10 +144,10 @@ def test_digest_caches_the_analyses_it_computes(
     with Store.open() as store:
         article = store.article(ids[0])
         assert article is not None
-        assert store.cached_analysis(article.content_hash) is None
+        assert store.cached_analysis(article.analysis_key(3)) is None
     first = _json_digest(capsys)
     with Store.open() as store:
-        cached = store.cached_analysis(article.content_hash)
+        cached = store.cached_analysis(article.analysis_key(3))
     assert cached is not None
     assert [s["text"] for s in first["stories"][0]["summary"]] == [s.text for s in cached.summary]
 

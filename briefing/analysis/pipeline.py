@@ -24,7 +24,7 @@ def analyse(
 
     `method` is one of `briefing.analysis.summary.SUMMARY_METHODS`.
     """
-    document = make_document(article.title, article.body)
+    document = make_document(article.title, article.text)
     figures = extract_figures(document)
     quotes = extract_quotes(document)
     chosen = summarise(document, sentences, quotes=quotes, figures=figures, method=method)

@@ -116,7 +116,7 @@ def default_analyser(article: Article, sentences: int) -> Analysis:
 def _document(article: Article) -> Document:
     from briefing.analysis.text import make_document
 
-    return make_document(article.title, article.body)
+    return make_document(article.title, article.text)
 
 
 class Library:
@@ -286,7 +286,7 @@ class Library:
 
     async def reading(self, article: Article) -> Reading:
         """The article's document and analysis: from the cache, or analysed and then cached."""
-        key = article.content_hash
+        key = article.analysis_key(self.summary_sentences)
         cached: Analysis | None = await self._on_db(lambda: self.store.cached_analysis(key))
         loop = asyncio.get_running_loop()
         if cached is not None:
@@ -314,7 +314,7 @@ class Library:
             article = await self.article(article_id)
             if article is None:
                 continue
-            key = article.content_hash
+            key = article.analysis_key(self.summary_sentences)
             if await self._on_db(lambda k=key: self.store.cached_analysis(k)) is not None:
                 continue
             await self.reading(article)

@@ -93,7 +93,7 @@ class Reader(VerticalScroll, can_focus=True):
         summary = self.query_one("#reader-summary", Static)
         summary.update(Text("Summarising\u2026", style="dim"))
         summary.display = True
-        self._set_paragraphs([p for p in plain(article.body, 500_000).split("\n\n") if p.strip()])
+        self._set_paragraphs([p for p in plain(article.text, 500_000).split("\n\n") if p.strip()])
         self.scroll_home(animate=False)
 
     def show_analysis(self, article: Article, document: Document, analysis: Analysis) -> None:

@@ -40,6 +40,7 @@ from datetime import UTC, date, datetime
 from operator import itemgetter
 from typing import TypeVar
 
+from briefing.analysis.text import strip_dateline
 from briefing.models import Article
 
 __all__ = [
@@ -236,6 +237,11 @@ def _number(token: str) -> str:
 def _lines(title: str | None, body: str) -> list[tuple[str, bool]]:
     lines = [(title, True)] if title else []
     lines += [(line, False) for line in body.splitlines() if line.strip()]
+    first = 1 if title else 0
+    if len(lines) > first:
+        # A wire dateline names the place and the outlet, not the event: two stories from
+        # one agency's desk in one city must not look alike because of it.
+        lines[first] = (strip_dateline(lines[first][0]), False)
     return lines
 
 

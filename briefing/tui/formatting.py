@@ -79,12 +79,25 @@ def quote_text(quote: Quote) -> Text:
     return text + line
 
 
+def compact_amount(amount: float, currency: str) -> str:
+    """An amount normalised for comparing at a glance: "NOK 19bn", "GBP 5.48"."""
+    size = abs(amount)
+    for limit, suffix in ((1e12, "tn"), (1e9, "bn"), (1e6, "m")):
+        if size >= limit:
+            number = f"{amount / limit:,.2f}".rstrip("0").rstrip(".")
+            return f"{currency} {number}{suffix}"
+    # Small sums keep their pence and exchange rates their four decimals.
+    number = f"{amount:,.4f}".rstrip("0").rstrip(".")
+    return f"{currency} {number}"
+
+
 def figure_text(figure: Figure) -> Text:
-    """A sum of money with its conversions on one row, then what it is for."""
+    """A sum of money with its conversions on one row, its normalised amount, then its use."""
     head = safe(figure.text, 200)
     if figure.equivalents:
         head += " (" + "; ".join(safe(e.text, 100) for e in figure.equivalents) + ")"
     text = Text(head, style="bold")
+    text.append("  " + compact_amount(figure.amount, safe(figure.currency, 8)), style="dim")
     if figure.period:
         text.append(" " + safe(figure.period, 40), style="italic")
     if figure.context:

@@ -695,8 +695,8 @@ def cache_first_stories(database: Path, count: int) -> None:
         for row in store.list_articles("all", limit=count):
             article = store.article(row.id)
             assert article is not None
-            if store.cached_analysis(article.content_hash) is None:
-                store.save_analysis(article.content_hash, analyse(article, 3))
+            if store.cached_analysis(article.analysis_key(3)) is None:
+                store.save_analysis(article.analysis_key(3), analyse(article, 3))
 
 
 def store_figures(database: Path, corpus: Corpus, samples: int, ingest: int) -> dict[str, float]:
@@ -732,12 +732,12 @@ def store_figures(database: Path, corpus: Corpus, samples: int, ingest: int) -> 
         for article_id in sample_ids[:3]:
             article = store.article(article_id)
             assert article is not None
-            store.save_analysis(article.content_hash, analyse(article, 3))
+            store.save_analysis(article.analysis_key(3), analyse(article, 3))
 
         def open_story(article_id: int) -> None:
             article = store.article(article_id)
             assert article is not None
-            assert store.cached_analysis(article.content_hash) is not None
+            assert store.cached_analysis(article.analysis_key(3)) is not None
             make_document(article.title, article.body)
             store.related(article_id, 8)
 
@@ -754,7 +754,7 @@ def store_figures(database: Path, corpus: Corpus, samples: int, ingest: int) -> 
             store.save_entries(feeds[number * 7 % len(feeds)], batch)
             middle = time.perf_counter()
             for article in batch:
-                store.save_analysis(article.content_hash, analyse(article, 3))
+                store.save_analysis(article.analysis_key(3), analyse(article, 3))
             ended = time.perf_counter()
             save_s += middle - began
             analyse_s += ended - middle

@@ -65,15 +65,19 @@ def make_app(
     *,
     real_analysis: bool = False,
     keys: dict[str, str] | None = None,
+    grouped: bool = False,
 ) -> BriefingApp:
-    """An app on a private database under `data_dir`, importing `seeds` (default: fixtures)."""
-    from briefing.config import Settings
+    """An app on a private database under `data_dir`, importing `seeds` (default: fixtures).
+
+    The list shows one row per article unless `grouped` (the app's default, one per story).
+    """
+    from briefing.config import GeneralSettings, Settings
 
     if real_analysis:
         library = Library(data_dir / "briefing.db")
     else:
         library = Library(data_dir / "briefing.db", analyser=fixed_analysis)
-    settings = Settings(keys=dict(keys or {}))
+    settings = Settings(general=GeneralSettings(group_stories=grouped), keys=dict(keys or {}))
     app = BriefingApp(library, settings=settings, seed_paths=[FIXTURES] if seeds is None else seeds)
     app.now = lambda: GENERATED
     return app

@@ -10,6 +10,7 @@ here take a connection and leave transactions to the caller.
 from __future__ import annotations
 
 import dataclasses
+import re
 import sqlite3
 from bisect import insort
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from briefing.models import Article, ArticleRow, content_hash
 from briefing.store.feeds import seeds_feed
-from briefing.store.related import story_info
+from briefing.store.related import story_info, story_members
 from briefing.store.rows import (
     ARTICLE_ROW_COLUMNS,
     article_from_row,
@@ -33,12 +34,14 @@ __all__ = [
     "VIEWS",
     "IndexHook",
     "SaveResult",
+    "StoryRow",
     "count_articles",
     "get_article",
     "import_seeds",
     "list_articles",
     "save_entries",
     "save_full_texts",
+    "story_rows",
     "tags_of",
     "tombstone_keys",
     "view_counts",
@@ -64,6 +67,20 @@ _ORDER = {
     "source": "a.source ASC, a.sort_date DESC, a.id DESC",
     "size": "coalesce(story_size.size, 1) DESC, a.sort_date DESC, a.id DESC",
 }
+
+
+@dataclass(frozen=True)
+class StoryRow(ArticleRow):
+    """A row of the grouped list: one story, drawn as its representative article.
+
+    `outlets` counts the distinct sources among the story's original reports;
+    `copies` counts near-identical reprints (wire copy), which are not outlets.
+    `members` is every article of the story, copies included.
+    """
+
+    outlets: int = 1
+    copies: int = 0
+    members: int = 1
 
 
 @dataclass(frozen=True)
@@ -378,6 +395,33 @@ def rows_with_tags(conn: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> lis
     return result
 
 
+def _member_where(
+    conn: sqlite3.Connection,
+    view: str,
+    feed_id: int | None,
+    tag: str | None,
+    since: datetime | None,
+) -> tuple[str, list[object]]:
+    """The view's conditions for a story member `b` (a correlated subquery has no JOIN)."""
+    join, where, params = _where(conn, view, feed_id, tag, since)
+    clause = re.sub(r"\ba\.", "b.", where)
+    if join:  # the tag's parameter comes first, as the JOIN comes before the WHERE
+        clause += " AND EXISTS (SELECT 1 FROM tags bt WHERE bt.article_id = b.id AND bt.tag = ?)"
+        params = [*params[1:], params[0]]
+    return clause, params
+
+
+# A story's representative is its newest original report (a reprint only when the view
+# holds nothing else): the row for which no better member of the same story is in view.
+# CROSS JOIN keeps the story index as the outer loop, so each row costs one story's members.
+_BETTER_MEMBER = (
+    "(d.story IS NULL OR NOT EXISTS (SELECT 1 FROM related_docs m "
+    "CROSS JOIN articles b ON b.id = m.article_id WHERE m.story = d.story AND m.article_id <> a.id "
+    "AND {member_where} AND (m.duplicate_of IS NULL, b.sort_date, b.id) "
+    "> (d.duplicate_of IS NULL, a.sort_date, a.id)))"
+)
+
+
 def list_articles(
     conn: sqlite3.Connection,
     view: str = "all",
@@ -388,10 +432,17 @@ def list_articles(
     sort: str = "date",
     limit: int = 200,
     offset: int = 0,
+    grouped: bool = False,
 ) -> list[ArticleRow]:
+    """One page of a view; `grouped` gives one `StoryRow` per story instead of per article."""
     if sort not in _ORDER:
         raise ValueError(f"unknown sort {sort!r} (known: {', '.join(SORTS)})")
     join, where, params = _where(conn, view, feed_id, tag, since)
+    if grouped:
+        member_where, member_params = _member_where(conn, view, feed_id, tag, since)
+        join += " LEFT JOIN related_docs d ON d.article_id = a.id"
+        where += " AND " + _BETTER_MEMBER.format(member_where=member_where)
+        params += member_params
     if sort == "size":
         # Story sizes are counted once per query (an index scan), not once per row.
         join += (
@@ -409,7 +460,52 @@ def list_articles(
             (*params, max(0, limit), max(0, offset)),
         )
     ]
-    return rows_with_tags(conn, rows_by_id(conn, ids))
+    rows = rows_with_tags(conn, rows_by_id(conn, ids))
+    return _as_stories(conn, rows) if grouped else rows
+
+
+def _as_stories(conn: sqlite3.Connection, rows: Sequence[ArticleRow]) -> list[ArticleRow]:
+    """Representatives with their story's outlets, reprints and members counted."""
+    keys = {row.story: int(row.story.rsplit("-", 1)[1]) for row in rows if row.story}
+    reach: dict[int, tuple[int, int, int]] = {}
+    numbers = sorted(set(keys.values()))
+    for start in range(0, len(numbers), 500):
+        chunk = numbers[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for story, members, copies, outlets in conn.execute(
+            "SELECT m.story, count(*), total(m.duplicate_of IS NOT NULL), "
+            "count(DISTINCT CASE WHEN m.duplicate_of IS NULL "
+            "THEN coalesce(nullif(a.source, ''), a.id) END) "
+            "FROM related_docs m JOIN articles a ON a.id = m.article_id "
+            f"WHERE m.story IN ({marks}) GROUP BY m.story",
+            chunk,
+        ):
+            reach[int(story)] = (int(members), int(copies), int(outlets))
+    stories: list[ArticleRow] = []
+    for row in rows:
+        members, copies, outlets = reach.get(keys.get(row.story or "", 0), (1, 0, 1))
+        fields = {f.name: getattr(row, f.name) for f in dataclasses.fields(row)}
+        stories.append(
+            StoryRow(**fields, outlets=max(1, outlets), copies=copies, members=max(1, members))
+        )
+    return stories
+
+
+def story_rows(conn: sqlite3.Connection, article_id: int) -> list[ArticleRow]:
+    """Every article of this article's story, newest first, originals before reprints.
+
+    An article outside any story (not indexed yet) is a story of one: itself.
+    """
+    ids = story_members(conn, article_id) or [article_id]
+    rows = rows_with_tags(conn, rows_by_id(conn, ids))
+    return sorted(
+        rows,
+        key=lambda row: (
+            row.duplicate_of is not None,
+            -(row.published.timestamp() if row.published else float("-inf")),
+            -row.id,
+        ),
+    )
 
 
 def rows_by_id(conn: sqlite3.Connection, ids: Sequence[int]) -> list[sqlite3.Row]:
@@ -432,8 +528,17 @@ def count_articles(
     feed_id: int | None = None,
     tag: str | None = None,
     since: datetime | None = None,
+    grouped: bool = False,
 ) -> int:
+    """How many rows `list_articles` gives for this view (stories, when `grouped`)."""
     join, where, params = _where(conn, view, feed_id, tag, since)
+    if grouped:
+        row = conn.execute(
+            "SELECT count(DISTINCT d.story) + total(d.story IS NULL) FROM articles a "
+            f"{join} LEFT JOIN related_docs d ON d.article_id = a.id WHERE {where}",
+            params,
+        ).fetchone()
+        return int(row[0])
     row = conn.execute(f"SELECT count(*) FROM articles a {join} WHERE {where}", params).fetchone()
     return int(row[0])
 

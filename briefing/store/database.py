@@ -315,8 +315,13 @@ class Store:
         sort: str = "date",
         limit: int = 200,
         offset: int = 0,
+        grouped: bool = False,
     ) -> list[ArticleRow]:
-        """One page of a view (all, unread, starred, picked, dismissed, since_briefing)."""
+        """One page of a view (all, unread, starred, picked, dismissed, since_briefing).
+
+        With `grouped`, one row per story (a `StoryRow`: its newest original report,
+        with the story's outlets and reprints counted) instead of one per article.
+        """
         return self._read(
             lambda conn: article_queries.list_articles(
                 conn,
@@ -327,6 +332,7 @@ class Store:
                 sort=sort,
                 limit=limit,
                 offset=offset,
+                grouped=grouped,
             )
         )
 
@@ -337,10 +343,11 @@ class Store:
         feed_id: int | None = None,
         tag: str | None = None,
         since: datetime | None = None,
+        grouped: bool = False,
     ) -> int:
         return self._read(
             lambda conn: article_queries.count_articles(
-                conn, view, feed_id=feed_id, tag=tag, since=since
+                conn, view, feed_id=feed_id, tag=tag, since=since, grouped=grouped
             )
         )
 
@@ -389,6 +396,10 @@ class Store:
     def story_members(self, article_id: int) -> list[int]:
         """Every article in this article's story, oldest first (itself included)."""
         return self._read(lambda conn: stories.story_members(conn, article_id))
+
+    def story_rows(self, article_id: int) -> list[ArticleRow]:
+        """The list rows of this article's story, newest original report first."""
+        return self._read(lambda conn: article_queries.story_rows(conn, article_id))
 
     # -- housekeeping --------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ the terminal. Nothing here reads the clock: dates print as stored.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Protocol, runtime_checkable
 
 from rich.text import Text
 
@@ -16,19 +17,29 @@ from briefing.models import ArticleRow, Figure, Quote, RelatedRow
 from briefing.safety import plain
 
 __all__ = [
+    "COLLAPSED",
+    "EXPANDED",
+    "MEMBER_INDENT",
     "figure_text",
     "format_date",
+    "StoryReach",
     "highlight_snippet",
+    "member_lines",
     "quote_text",
     "related_text",
     "row_lines",
     "safe",
+    "story_reach",
+    "story_size_text",
 ]
 
 UNREAD = "\u25cf"  # ●
 STAR = "\u2605"  # ★
 PICK = "\u2713"  # ✓
 DISMISS = "\u2717"  # ✗
+COLLAPSED = "\u25b8"  # ▸ a story whose other reports are hidden
+EXPANDED = "\u25be"  # ▾ a story whose other reports are shown beneath it
+MEMBER_INDENT = "   "  # an expanded story's other reports sit this far in
 
 
 def safe(text: str | None, limit: int = 10_000) -> str:
@@ -43,27 +54,84 @@ def format_date(when: datetime | None, *, year: bool = True) -> str:
     return f"{when.day} {when:%b %Y}" if year else f"{when.day} {when:%b}"
 
 
-def row_lines(row: ArticleRow) -> tuple[Text, Text]:
+@runtime_checkable
+class StoryReach(Protocol):
+    """What a grouped list row adds to an article row (the store's `StoryRow`)."""
+
+    outlets: int
+    copies: int
+    members: int
+
+
+def story_reach(row: ArticleRow) -> StoryReach | None:
+    """The row's story counts when the list is grouped by story, else None."""
+    return row if isinstance(row, StoryReach) else None
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (plural or word + 's')}"
+
+
+def story_size_text(row: ArticleRow) -> str:
+    """A story's reach: "4 outlets +1 copy" when grouped, else "3 reports" (or nothing)."""
+    reach = story_reach(row)
+    if reach is None:
+        return f"{row.story_size} reports" if row.story_size > 1 else ""
+    if reach.members <= 1:
+        return ""
+    originals = reach.members - reach.copies
+    if reach.outlets > 1:
+        text = _plural(reach.outlets, "outlet")
+    elif originals > 1:
+        text = _plural(originals, "report")
+    else:
+        text = "1 outlet"
+    if reach.copies:
+        text += " +" + _plural(reach.copies, "copy", "copies")
+    return text
+
+
+def row_lines(row: ArticleRow, *, expanded: bool = False) -> tuple[Text, Text]:
     """The two lines a story takes in the list.
 
     Line one gives the title the whole width after the unread dot; line two
-    holds the triage marks, the source, the date, the story size and tags.
+    holds the triage marks, a grouped story's reach (first, so that a narrow
+    list still shows it, with a triangle saying whether its reports are shown
+    beneath), the source, the date, the story size and tags.
     """
-    first = Text(UNREAD + " " if not row.read else "  ", style="bold")
+    reach = story_size_text(row)
+    if story_reach(row) is None:
+        return _lines(row, "", note=reach)
+    if reach:
+        reach = (EXPANDED if expanded else COLLAPSED) + " " + reach
+    return _lines(row, "", lead=reach)
+
+
+def member_lines(row: ArticleRow) -> tuple[Text, Text]:
+    """An expanded story's other report, indented under the story's row.
+
+    A reprint says "copy" first instead of counting as another outlet.
+    """
+    return _lines(row, MEMBER_INDENT, lead="copy" if row.duplicate_of is not None else "")
+
+
+def _lines(row: ArticleRow, indent: str, *, lead: str = "", note: str = "") -> tuple[Text, Text]:
+    first = Text(indent + (UNREAD + " " if not row.read else "  "), style="bold")
     title = Text(safe(row.title) or "(untitled)", style="bold" if not row.read else "")
     if row.dismissed:
         title.stylize("strike dim")
     first.append_text(title)
-    second = Text("  ")
+    second = Text(indent + "  ")
     marks = (STAR if row.starred else "") + (PICK if row.picked else "")
     marks += DISMISS if row.dismissed else ""
     if marks:
         second.append(marks + " ", style="bold")
+    if lead:
+        second.append(lead, style="bold")
+        second.append(" \u00b7 ", style="dim")
     for tag in row.tags:
         second.append(f"#{safe(tag, 60)} ", style="italic")
-    details = [safe(row.source, 200) or "unknown source", format_date(row.published)]
-    if row.story_size > 1:
-        details.append(f"{row.story_size} reports")
+    details = [safe(row.source, 200) or "unknown source", format_date(row.published), note]
     second.append(" \u00b7 ".join(d for d in details if d), style="dim")
     return first, second
 

@@ -72,6 +72,7 @@ class ListQuery:
     tag: str | None = None
     search: str | None = None
     sort: str = "date"
+    grouped: bool = False  # one row per story (search results are never grouped)
 
     @property
     def label(self) -> str:
@@ -217,7 +218,9 @@ class Library:
 
         def work() -> int:
             return int(
-                self.store.count_articles(self._view_name(query), **self._list_kwargs(query))
+                self.store.count_articles(
+                    self._view_name(query), grouped=query.grouped, **self._list_kwargs(query)
+                )
             )
 
         return await self._on_db(work)
@@ -235,11 +238,16 @@ class Library:
                     sort=query.sort,
                     limit=limit,
                     offset=offset,
+                    grouped=query.grouped,
                     **self._list_kwargs(query),
                 )
             )
 
         return await self._on_db(work)
+
+    async def story_rows(self, article_id: int) -> list[ArticleRow]:
+        """Every report of this article's story, newest original first, reprints last."""
+        return await self._on_db(lambda: list(self.store.story_rows(article_id)))
 
     async def view_counts(self) -> dict[str, int]:
         """Counts for the standard views, keyed as in `STANDARD_VIEWS`."""

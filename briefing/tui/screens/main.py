@@ -23,7 +23,7 @@ from textual.worker import get_current_worker
 from briefing.errors import BriefingError
 from briefing.models import Article, ArticleRow
 from briefing.safety import is_web_link
-from briefing.tui.formatting import highlight_snippet, row_lines, safe
+from briefing.tui.formatting import highlight_snippet, row_lines, safe, story_reach
 from briefing.tui.library import SORTS, STANDARD_VIEWS, Flag, Library, ListQuery, Reading
 from briefing.tui.screens.dialogs import PromptScreen, ViewChoice, ViewPickerScreen
 from briefing.tui.widgets.panes import FiguresPane, Pane, QuotesPane, RelatedPane
@@ -71,6 +71,7 @@ class MainScreen(Screen[None]):
         _binding("N", "previous_unread", "Previous unread"),
         _binding("v", "views", "Views", show=True),
         _binding("S", "cycle_sort", "Sort by date/source/size"),
+        _binding("x", "toggle_story", "Expand/collapse story"),
         _binding("slash", "search", "Search", show=True),
         _binding("o", "open_link", "Open link in browser"),
         _binding("c", "copy_link", "Copy link"),
@@ -138,7 +139,13 @@ class MainScreen(Screen[None]):
             self.query_one("#related", RelatedPane),
         ]
 
+    @property
+    def grouped(self) -> bool:
+        """Whether the list shows one row per story (`group_stories` in the settings)."""
+        return self.briefing_app.settings.general.group_stories
+
     def on_mount(self) -> None:
+        self.query_state = replace(self.query_state, grouped=self.grouped)
         self._activate_pane(1)
         self.stories.describe = self.row_text
         for pane in self.panes:
@@ -234,7 +241,7 @@ class MainScreen(Screen[None]):
 
     def row_text(self, row: ArticleRow) -> tuple[Text, Text]:
         """List lines; in a search view the second line is the matching snippet."""
-        first, second = row_lines(row)
+        first, second = row_lines(row, expanded=row.id in self.stories.expanded_ids)
         snippet = self.snippets.get(row.id)
         if snippet is not None:
             second = Text("  ") + highlight_snippet(snippet)
@@ -488,10 +495,38 @@ class MainScreen(Screen[None]):
     async def action_previous_unread(self) -> None:
         await self._find_unread(-1)
 
+    # -- stories ----------------------------------------------------------------------------
+
+    async def action_toggle_story(self) -> None:
+        """Show a story's other reports beneath its row, or hide them again.
+
+        Triage keys on a story's row act on the article that row shows (its
+        representative); on an expanded member row they act on that member.
+        """
+        stories = self.stories
+        if not self.query_state.grouped or self.query_state.search is not None:
+            self.notify("Stories are not grouped in this list (see group_stories).")
+            return
+        if not stories.total:
+            self.notify("No story selected.", severity="warning")
+            return
+        index = stories.story_index(stories.cursor)
+        if stories.is_expanded(index):
+            stories.collapse_story(index)
+            return
+        row = await stories.load_row(index)
+        reach = story_reach(row) if row is not None else None
+        if row is None or reach is None or reach.members <= 1:
+            self.notify("This story has no other reports.")
+            return
+        members = [m for m in await self.library.story_rows(row.id) if m.id != row.id]
+        if stories.row_at(index) is row:  # the list may have been reloaded meanwhile
+            stories.expand_story(index, members)
+
     # -- views, sort, search ----------------------------------------------------------------
 
     def set_query(self, query: ListQuery) -> None:
-        self.query_state = query
+        self.query_state = replace(query, grouped=self.grouped)
         self.reading = None
         self.switch_query()
 

@@ -4,6 +4,11 @@ A heavy user keeps 100,000 articles, so the list never makes a widget per
 story: it knows the total, draws lines with the Line API, and asks its
 `loader` for the page of rows it is about to draw. It does no database work
 itself; the screen hands it an async loader that does.
+
+A story row can be expanded in place: the screen hands over the story's other
+reports and they are drawn indented beneath it. Indexes the screen sees
+(`cursor`, `row_at`, `load_row`) count those member rows; pages are fetched by
+the position of rows in the store's list, which knows nothing of expansion.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from briefing.models import ArticleRow
-from briefing.tui.formatting import row_lines
+from briefing.tui.formatting import member_lines, row_lines
 
 __all__ = ["RowLoader", "StoryList"]
 
@@ -87,6 +92,11 @@ class StoryList(ScrollView, can_focus=True):
         self._generation = 0
         self._announced: int | None = None
         self.describe: Callable[[ArticleRow], tuple[Text, Text]] = row_lines
+        self.describe_member: Callable[[ArticleRow], tuple[Text, Text]] = member_lines
+        self._stored_total = 0
+        # Expanded stories: the store position of the story row -> its other reports.
+        self._expanded: dict[int, list[ArticleRow]] = {}
+        self._expanded_ids: dict[int, int] = {}  # the same positions -> the story row's id
 
     # -- data -------------------------------------------------------------------------------
 
@@ -96,18 +106,86 @@ class StoryList(ScrollView, can_focus=True):
         self._loader = loader
         self._pages.clear()
         self._pending.clear()
-        self.total = max(0, total)
+        self._expanded.clear()
+        self._expanded_ids.clear()
+        self._stored_total = max(0, total)
+        self.total = self._stored_total
         self._announced = None
         self.virtual_size = Size(self.size.width, self.total * ROW_HEIGHT)
         self.cursor = min(max(0, cursor), max(0, self.total - 1))
         self.refresh()
 
+    # -- expanded stories -------------------------------------------------------------------
+
+    def _locate(self, index: int) -> tuple[int, int | None]:
+        """The store position of the row at `index`, and its place among a story's members."""
+        extra = 0
+        for position in sorted(self._expanded):
+            members = self._expanded[position]
+            shown = position + extra  # where the story's own row is drawn
+            if index <= shown:
+                break
+            if index <= shown + len(members):
+                return position, index - shown - 1
+            extra += len(members)
+        return index - extra, None
+
+    def _index_of_position(self, position: int) -> int:
+        return position + sum(len(m) for p, m in self._expanded.items() if p < position)
+
+    @property
+    def expanded_ids(self) -> set[int]:
+        """The articles whose story rows are expanded (for drawing them as open)."""
+        return set(self._expanded_ids.values())
+
+    def is_member(self, index: int) -> bool:
+        """Whether `index` is one of an expanded story's other reports."""
+        return self._locate(index)[1] is not None
+
+    def story_index(self, index: int) -> int:
+        """The index of the story row that `index` belongs to (itself, for a story row)."""
+        return self._index_of_position(self._locate(index)[0])
+
+    def is_expanded(self, index: int) -> bool:
+        position, member = self._locate(index)
+        return member is None and position in self._expanded
+
+    def expand_story(self, index: int, members: list[ArticleRow]) -> None:
+        """Show `members` indented beneath the story row at `index`."""
+        position, member = self._locate(index)
+        if member is not None or not members:
+            return
+        story = self.row_at(index)
+        if story is None:
+            return
+        self._expanded[position] = list(members)
+        self._expanded_ids[position] = story.id
+        self._resize()
+
+    def collapse_story(self, index: int) -> None:
+        """Hide the members of the story `index` belongs to; the cursor goes to its row."""
+        position, _ = self._locate(index)
+        self._expanded_ids.pop(position, None)
+        if self._expanded.pop(position, None) is not None:
+            self._resize()
+            self.cursor = self._index_of_position(position)
+
+    def _resize(self) -> None:
+        self.total = self._stored_total + sum(len(m) for m in self._expanded.values())
+        self.virtual_size = Size(self.size.width, self.total * ROW_HEIGHT)
+        self.refresh()
+
+    # -- rows -------------------------------------------------------------------------------
+
     def row_at(self, index: int) -> ArticleRow | None:
         """The row at `index` if it is loaded."""
-        page = self._pages.get(index // PAGE_SIZE)
+        position, member = self._locate(index)
+        if member is not None:
+            return self._expanded[position][member]
+        page = self._pages.get(position // PAGE_SIZE)
         if page is None:
             return None
-        offset = index % PAGE_SIZE
+        offset = position % PAGE_SIZE
         return page[offset] if offset < len(page) else None
 
     @property
@@ -120,12 +198,16 @@ class StoryList(ScrollView, can_focus=True):
         for number, page in self._pages.items():
             for offset, row in enumerate(page):
                 if row.id == article_id:
-                    return number * PAGE_SIZE + offset
+                    return self._index_of_position(number * PAGE_SIZE + offset)
+        for position, members in self._expanded.items():
+            for offset, row in enumerate(members):
+                if row.id == article_id:
+                    return self._index_of_position(position) + 1 + offset
         return None
 
     def update_row(self, row: ArticleRow) -> None:
         """Redraw a story whose marks changed, wherever it is loaded."""
-        for page in self._pages.values():
+        for page in [*self._pages.values(), *self._expanded.values()]:
             for offset, old in enumerate(page):
                 if old.id == row.id:
                     page[offset] = row
@@ -135,13 +217,14 @@ class StoryList(ScrollView, can_focus=True):
         """The row at `index`, fetching its page first if needed (used to find the next unread)."""
         if not 0 <= index < self.total:
             return None
-        number = index // PAGE_SIZE
-        if number not in self._pages:
+        position, member = self._locate(index)
+        number = position // PAGE_SIZE
+        if member is None and number not in self._pages:
             await self._fetch(number, self._generation)
         return self.row_at(index)
 
     def _want(self, index: int) -> None:
-        number = index // PAGE_SIZE
+        number = self._locate(index)[0] // PAGE_SIZE
         if number in self._pages or number in self._pending or self._loader is None:
             return
         self._pending.add(number)
@@ -239,6 +322,8 @@ class StoryList(ScrollView, can_focus=True):
         if row is None:
             self._want(index)
             text = Text("  \u2026" if part == 0 else "")
+        elif self.is_member(index):
+            text = self.describe_member(row)[part]
         else:
             text = self.describe(row)[part]
         style = base

@@ -53,21 +53,30 @@ def search(conn: sqlite3.Connection, query: str, limit: int = 200) -> list[tuple
     ids = [row[0] for row in ranked]
     if not ids:
         return []
-    marks = ",".join("?" * len(ids))
-    snippets = {
-        row[0]: row
-        for row in conn.execute(
-            "SELECT rowid, "
-            f"snippet(articles_fts, 1, '{MATCH_START}', '{MATCH_END}', '\u2026', "
-            f"{SNIPPET_TOKENS}) AS body_snippet, "
-            f"snippet(articles_fts, 0, '{MATCH_START}', '{MATCH_END}', '\u2026', "
-            f"{SNIPPET_TOKENS}) AS title_snippet "
-            f"FROM articles_fts WHERE articles_fts MATCH ? AND rowid IN ({marks})",
-            (expression, *ids),
-        )
-    }
+    snippets = {row[0]: row for row in _snippets(conn, expression, ids)}
     articles = rows_with_tags(conn, rows_by_id(conn, ids))
     return [(article, _snippet(snippets[article.id])) for article in articles]
+
+
+def _snippets(conn: sqlite3.Connection, expression: str, ids: list[int]) -> list[sqlite3.Row]:
+    """Title and body snippets of the chosen rows only, in one pass over the match.
+
+    A plain `rowid IN (...)` makes SQLite run the full-text query once per id, and a
+    prefix query rebuilds its merged list of every matching word each time (three
+    milliseconds apiece at 100,000 articles). The unary `+` keeps the IN check out of
+    FTS5; the rowid range (which FTS5 does take) bounds the one scan to the chosen rows.
+    """
+    marks = ",".join("?" * len(ids))
+    return conn.execute(
+        "SELECT rowid, "
+        f"snippet(articles_fts, 1, '{MATCH_START}', '{MATCH_END}', '\u2026', "
+        f"{SNIPPET_TOKENS}) AS body_snippet, "
+        f"snippet(articles_fts, 0, '{MATCH_START}', '{MATCH_END}', '\u2026', "
+        f"{SNIPPET_TOKENS}) AS title_snippet "
+        "FROM articles_fts WHERE articles_fts MATCH ? AND rowid BETWEEN ? AND ? "
+        f"AND +rowid IN ({marks})",
+        (expression, min(ids), max(ids), *ids),
+    ).fetchall()
 
 
 def _snippet(row: sqlite3.Row) -> str:

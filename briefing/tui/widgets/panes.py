@@ -3,6 +3,10 @@
 Each pane is an `OptionList` of `rich.text.Text` prompts (never markup). A
 quote or figure remembers the sentence it came from, so the screen can light
 it up in the reader; a related story remembers its article id.
+
+Each change replaces the options in one step, and a pane already saying the
+same "waiting" message is left alone, so opening a story repaints each pane
+once rather than clearing and refilling it several times.
 """
 
 from __future__ import annotations
@@ -38,20 +42,25 @@ class Pane(OptionList):
         super().__init__(id=id, classes="pane")
         self.values: list[int] = []
         self.border_title = f"{self.NUMBER} {self.TITLE}"
+        # The message shown while there is nothing to list, or None once items are shown.
+        self.waiting: str | None = None
 
     def show_waiting(self, message: str = "Analysing\u2026") -> None:
-        self.clear_options()
+        """Show `message` as the only (disabled) line; nothing happens if it is shown already."""
+        if self.waiting == message and not self.values:
+            return
+        self.waiting = message
         self.values = []
         self.border_subtitle = ""
-        self.add_option(Option(Text(message, style="dim"), disabled=True))
+        self.set_options([Option(Text(message, style="dim"), disabled=True)])
 
     def _fill(self, prompts: Sequence[Text], values: Sequence[int]) -> None:
-        self.clear_options()
+        self.waiting = None
         self.values = list(values)
         if prompts:
-            self.add_options([Option(prompt) for prompt in prompts])
+            self.set_options([Option(prompt) for prompt in prompts])
         else:
-            self.add_option(Option(Text(self.EMPTY, style="dim"), disabled=True))
+            self.set_options([Option(Text(self.EMPTY, style="dim"), disabled=True)])
         self.border_subtitle = str(len(prompts)) if prompts else ""
 
     def value_at(self, index: int | None) -> int | None:

@@ -270,7 +270,7 @@ class MainScreen(Screen[None]):
         if self.reading is not None and self.reading.article.id == article_id:
             return
         article = await self.library.article(article_id)
-        if worker.is_cancelled:
+        if worker.is_cancelled or not self.is_attached:
             return
         if article is None:
             self.reader.show_placeholder("This story is no longer stored.")
@@ -291,10 +291,10 @@ class MainScreen(Screen[None]):
             for pane in self.panes:
                 pane.show_waiting("Analysis failed for this story.")
             return
-        if worker.is_cancelled:
+        if worker.is_cancelled or not self.is_attached:
             return
         related = await self.library.related(article_id)
-        if worker.is_cancelled:
+        if worker.is_cancelled or not self.is_attached:
             return
         self.reading = replace(reading, related=tuple(related))
         self.show_reading(self.reading)

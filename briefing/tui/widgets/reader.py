@@ -24,6 +24,7 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from briefing.analysis.document import Document
+from briefing.analysis.text import strip_dateline
 from briefing.models import Analysis, Article
 from briefing.safety import plain
 from briefing.tui.formatting import format_date, safe
@@ -148,7 +149,8 @@ class Reader(VerticalScroll, can_focus=True):
         if analysis.summary:
             summary.append("Summary\n", style="bold underline")
             for line in analysis.summary:
-                summary.append("\u2022 " + safe(line.text) + "\n")
+                # The dateline repeats the outlet and date shown above the story.
+                summary.append("\u2022 " + safe(strip_dateline(line.text)) + "\n")
         else:
             summary.append("No summary: the text is too short.\n", style="dim")
         self._summary.update(summary)

@@ -248,3 +248,21 @@ def test_the_grouped_page_walks_the_story_index_not_every_article(tmp_path: Path
             assert wanted in step, step
     finally:
         conn.close()
+
+
+def test_the_grouped_count_reads_story_keys_from_the_covering_index(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "briefing.db"):
+        pass
+    conn = sqlite3.connect(tmp_path / "briefing.db")
+    try:
+        plan = " ".join(
+            str(row)
+            for row in conn.execute(
+                "EXPLAIN QUERY PLAN SELECT count(DISTINCT d.story) FROM articles a "
+                "LEFT JOIN related_docs d INDEXED BY related_docs_article_story "
+                "ON d.article_id = a.id"
+            )
+        )
+    finally:
+        conn.close()
+    assert "COVERING INDEX related_docs_article_story" in plan

@@ -97,6 +97,8 @@ _SCHEMA = (
         duplicate_of INTEGER
     )""",
     "CREATE INDEX IF NOT EXISTS related_docs_story ON related_docs(story, article_id)",
+    # Story of an article without reading its row's feature blobs (the grouped list count).
+    "CREATE INDEX IF NOT EXISTS related_docs_article_story ON related_docs(article_id, story)",
     "CREATE INDEX IF NOT EXISTS related_docs_duplicate ON related_docs(duplicate_of)"
     " WHERE duplicate_of IS NOT NULL",
     """CREATE TABLE IF NOT EXISTS related_stories (

@@ -26,6 +26,7 @@ from briefing.store.rows import (
     article_from_row,
     article_row_from_row,
     clean_text,
+    parameter_chunks,
     to_epoch,
 )
 
@@ -367,9 +368,7 @@ def _where(
 
 def tags_of(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
     found: dict[int, list[str]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in parameter_chunks(ids):
         for row in conn.execute(
             f"SELECT article_id, tag FROM tags WHERE article_id IN ({marks}) ORDER BY tag",
             tuple(chunk),
@@ -469,9 +468,7 @@ def _as_stories(conn: sqlite3.Connection, rows: Sequence[ArticleRow]) -> list[Ar
     keys = {row.story: int(row.story.rsplit("-", 1)[1]) for row in rows if row.story}
     reach: dict[int, tuple[int, int, int]] = {}
     numbers = sorted(set(keys.values()))
-    for start in range(0, len(numbers), 500):
-        chunk = numbers[start : start + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in parameter_chunks(numbers):
         for story, members, copies, outlets in conn.execute(
             "SELECT m.story, count(*), total(m.duplicate_of IS NOT NULL), "
             "count(DISTINCT CASE WHEN m.duplicate_of IS NULL "
@@ -511,9 +508,7 @@ def story_rows(conn: sqlite3.Connection, article_id: int) -> list[ArticleRow]:
 def rows_by_id(conn: sqlite3.Connection, ids: Sequence[int]) -> list[sqlite3.Row]:
     """The list columns of these articles, in the order of `ids`."""
     found: dict[int, sqlite3.Row] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in parameter_chunks(ids):
         for row in conn.execute(
             f"SELECT {ARTICLE_ROW_COLUMNS} FROM articles a WHERE a.id IN ({marks})", tuple(chunk)
         ):

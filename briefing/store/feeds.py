@@ -14,7 +14,13 @@ from datetime import datetime
 
 from briefing.errors import StoreError
 from briefing.models import FeedStatus
-from briefing.store.rows import FEED_COLUMNS, clean_text, feed_status_from_row, to_epoch
+from briefing.store.rows import (
+    FEED_COLUMNS,
+    clean_text,
+    feed_status_from_row,
+    parameter_chunks,
+    to_epoch,
+)
 
 __all__ = [
     "SEEDS_PREFIX",
@@ -161,9 +167,7 @@ def seeds_feed(conn: sqlite3.Connection, directory: str, now: datetime) -> int:
 def fetch_states(conn: sqlite3.Connection, feed_ids: Sequence[int]) -> dict[int, FetchState]:
     """What conditional GETs need for each of `feed_ids` (unknown ids are left out)."""
     states: dict[int, FetchState] = {}
-    for start in range(0, len(feed_ids), 500):
-        chunk = tuple(feed_ids[start : start + 500])
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in parameter_chunks(feed_ids):
         for row in conn.execute(
             "SELECT id, url, etag, last_modified, full_text, error_count FROM feeds "
             f"WHERE id IN ({marks})",

@@ -55,6 +55,7 @@ from briefing.analysis.related import (
     vector_norm,
 )
 from briefing.models import Article, RelatedRow
+from briefing.store.rows import parameter_chunks
 
 __all__ = [
     "StoryInfo",
@@ -290,9 +291,7 @@ def _count_terms(conn: sqlite3.Connection, terms: Iterable[str]) -> dict[str, tu
 
 def _frequencies(conn: sqlite3.Connection, term_ids: Sequence[int]) -> dict[int, int]:
     result: dict[int, int] = {}
-    for start in range(0, len(term_ids), 500):
-        chunk = term_ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in parameter_chunks(term_ids):
         for term_id, df in conn.execute(
             f"SELECT id, df FROM related_terms WHERE id IN ({marks})", chunk
         ):
@@ -305,9 +304,7 @@ def _frequencies(conn: sqlite3.Connection, term_ids: Sequence[int]) -> dict[int,
 
 def _load_docs(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, _Doc]:
     result: dict[int, _Doc] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in parameter_chunks(ids):
         for row in conn.execute(
             f"SELECT {_DOC_COLUMNS} FROM related_docs WHERE article_id IN ({marks})", chunk
         ):
@@ -328,9 +325,7 @@ def _members(conn: sqlite3.Connection, story: int, limit: int) -> list[int]:
 def _story_sizes(conn: sqlite3.Connection, stories: Iterable[int]) -> dict[int, int]:
     wanted = list(set(stories))
     result: dict[int, int] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in parameter_chunks(wanted):
         for story, size in conn.execute(
             f"SELECT story, size FROM related_stories WHERE story IN ({marks})", chunk
         ):
@@ -694,9 +689,7 @@ def story_members(conn: sqlite3.Connection, article_id: int) -> list[int]:
 def story_info(conn: sqlite3.Connection, article_ids: Sequence[int]) -> dict[int, StoryInfo]:
     """Story key, size (duplicates not counted) and outlet count for each listed article."""
     result: dict[int, StoryInfo] = {}
-    for start in range(0, len(article_ids), 500):
-        chunk = list(article_ids[start : start + 500])
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in parameter_chunks(article_ids):
         rows = conn.execute(
             f"""
             SELECT d.article_id, d.story, d.duplicate_of,

@@ -7,11 +7,14 @@ numbers; naive datetimes are taken to be UTC. No queries run here.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from briefing.models import Article, ArticleRow, FeedStatus
 
 __all__ = [
+    "parameter_chunks",
     "ARTICLE_ROW_COLUMNS",
     "FEED_COLUMNS",
     "article_from_row",
@@ -111,3 +114,16 @@ def feed_status_from_row(row: sqlite3.Row, articles: int = 0, unread: int = 0) -
         failures=row["error_count"],
         kind=row["kind"],
     )
+
+
+def parameter_chunks(
+    values: Sequence[Any], size: int = 500
+) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """`values` in slices small enough for one `IN (...)`, each with its "?,?,..." marks.
+
+    SQLite caps the number of parameters in one statement, so long id lists are
+    queried a slice at a time.
+    """
+    for start in range(0, len(values), size):
+        chunk = tuple(values[start : start + size])
+        yield chunk, ",".join("?" * len(chunk))

@@ -79,6 +79,9 @@ def close(a: float, b: float) -> bool:
         ("Gum costs 50¢ in the vending machine.", 0.5, "USD"),
         ("The exporter booked 8.3bn yuan in sales.", 8.3e9, "CNY"),
         ("The loan was 3bn Czech crowns.", 3e9, "CZK"),
+        ("Pretoria set aside R2bn for substations.", 2e9, "ZAR"),
+        ("The airline needs R1.5 billion by March.", 1.5e9, "ZAR"),
+        ("Delhi budgeted ₹2 lakh crore for highways.", 2e12, "INR"),
     ],
 )
 def test_marker_and_scale_give_amount_and_iso_code(text: str, amount: float, currency: str):
@@ -143,6 +146,8 @@ def test_thousand_million_is_a_billion():
         "He scored 50 goals in 1999.",
         "The camera records 1080p video.",
         "It costs a dollar more.",
+        "Take the R2 north for 40 miles.",
+        "The R5 grade pays well in the civil service.",
     ],
 )
 def test_numbers_without_a_money_marker_are_not_figures(text: str):

@@ -73,6 +73,7 @@ _SYMBOLS = {
     "฿": "THB",
     "₴": "UAH",
     "₫": "VND",
+    "R": "ZAR",
     "RM": "MYR",
     "SFr": "CHF",
     "Sfr": "CHF",
@@ -101,6 +102,9 @@ SYMBOL_PATTERN = (
     r"|NT\$|Mex\$|(?<![A-Za-z])Re\.?(?=\s?1\b)"
     r"|(?<![A-Za-z])[ACSRZJ]\$|\$|€|£|¥|₹|₽|₩|₺|₪|₦|₱|฿|₴|₫"
     r"|(?<![A-Za-z])(?:RM|SFr|Sfr|SwFr|DM|FFr)(?=\s?\d)"
+    # A bare "R" is the rand only with a magnitude ("R2bn", "R1.5 billion"); "R2" alone is a
+    # road, a route or a grade.
+    r"|(?<![A-Za-z])R(?=\d+(?:[.,]\d+)?\s?(?:bn|billion|m|mn|million|tn|trillion)\b)"
     r"|(?<![A-Za-z])(?:Rs|Rp|[Kk]r|[SND][Kk]r)\.?)"
 )
 

@@ -56,7 +56,7 @@ _ONE_SCALE = (
 )
 # Two scales in a row happen: "5 thousand million" (old British billion), and typos
 # such as "$4.5bn trillion".
-SCALES_PATTERN = rf"(?:{_ONE_SCALE}(?:\s(?i:thousand|million|billion|trillion|bn|tn))?)"
+SCALES_PATTERN = rf"(?:{_ONE_SCALE}(?:\s(?i:thousand|million|billion|trillion|bn|tn|crores?))?)"
 
 _UNITS = {
     "zero": 0,
@@ -166,8 +166,9 @@ def parse_words(text: str) -> float | None:
 def parse_scales(text: str | None) -> float:
     """The multiplier named by one or two scale words; 1 when there is none.
 
-    "thousand million" multiplies out to a billion; any other pair (a typo such
-    as "bn trillion") takes the larger scale, which is what the writer meant.
+    "thousand million" multiplies out to a billion and Indian "lakh crore" to a
+    trillion; any other pair (a typo such as "bn trillion") takes the larger
+    scale, which is what the writer meant.
     """
     if not text:
         return 1.0
@@ -180,7 +181,7 @@ def parse_scales(text: str | None) -> float:
         values.append(value)
     if not values:
         return 1.0
-    if len(values) == 2 and values[0] in (1e2, 1e3) and values[0] < values[1]:
+    if len(values) == 2 and values[0] in (1e2, 1e3, 1e5) and values[0] < values[1]:
         return values[0] * values[1]
     return max(values)
 

@@ -6,10 +6,15 @@ table of timings and each one's ratio to its budget (ratio <= 1 is within budget
 - adding one article to a store of N articles (index_article, inside a transaction);
 - the related list of one article (related());
 - grouping 10,000 articles from scratch: as the store does while saving them one by one,
-  as `rebuild()` does for an empty index (grouped in memory, written in bulk), and as
+  in batches of one feed's size (`index_articles()`, what a refresh can call), as
+  `rebuild()` does for an empty index (grouped in memory, written in bulk), and as
   `briefing analyse --related` does (in memory, then a refinement pass).
 
 Wall-clock and CPU times are both printed: on a shared machine the CPU time is the fair one.
+
+`--predict ARTICLE... [--orders 0 1 2] [--batch N] [--out DIR]` times nothing: it
+saves real article files into a store index in each given order and writes the
+store's stories and related lists as JSON lines, for a related-stories scorer.
 
 Synthetic articles: stories of 1 to 20 articles over a year, each story with its own
 names, places and figures, two stories per topic sharing topic words, and the rest
@@ -53,6 +58,8 @@ RELATED_BUDGET_MS = 50.0
 GROUP_BUDGET_S = 30.0
 GROUP_SIZE = 10_000
 SAMPLES = 50
+# Articles per index_articles() call: about one feed's worth of new entries.
+BATCH = 50
 
 _SYLLABLE_TEXT = (
     "ba be bi bo bu da de di do du ka ke ki ko ku la le li lo lu ma me mi mo mu na ne ni no nu"
@@ -288,6 +295,25 @@ def measure_grouping(seed: int, directory: Path) -> dict[str, float]:
     stored = [store_related.story_of(conn, i) or "" for i in range(1, len(articles) + 1)]
     conn.close()
 
+    conn = _connect(directory / "batch.db")
+    started, cpu = time.perf_counter(), time.process_time()
+    conn.execute("BEGIN")
+    for first in range(1, len(articles) + 1, BATCH):
+        batch = []
+        for i in range(first, min(len(articles), first + BATCH - 1) + 1):
+            a = articles[i - 1]
+            conn.execute(
+                "INSERT INTO articles (id, title, source, published) VALUES (?, ?, ?, ?)",
+                (i, a.title, a.source, a.published.timestamp()),
+            )
+            batch.append((i, Article(a.title, a.body, published=a.published, source=a.source)))
+        store_related.index_articles(conn, batch)
+    conn.execute("COMMIT")
+    batch_s = time.perf_counter() - started
+    batch_cpu = time.process_time() - cpu
+    batched = [store_related.story_of(conn, i) or "" for i in range(1, len(articles) + 1)]
+    conn.close()
+
     conn = _connect(directory / "rebuild.db")
     conn.execute("BEGIN")
     conn.executemany(
@@ -312,6 +338,9 @@ def measure_grouping(seed: int, directory: Path) -> dict[str, float]:
         "memory_incremental_cpu_s": incremental_cpu,
         "memory_refined_cpu_s": memory_cpu,
         "store_cpu_s": store_cpu,
+        "batch_s": batch_s,
+        "batch_cpu_s": batch_cpu,
+        "bcubed_batch": _bcubed(truth, batched),
         "rebuild_s": rebuild_s,
         "rebuild_cpu_s": rebuild_cpu,
         "bcubed_rebuild": _bcubed(truth, rebuilt),
@@ -323,12 +352,107 @@ def measure_grouping(seed: int, directory: Path) -> dict[str, float]:
     }
 
 
+def store_predictions(paths: list[Path], order_seed: int, batch: int, out: Path) -> tuple[int, int]:
+    """Save the articles into a fresh store index in one order; write its stories as JSON lines.
+
+    Order 0 is arrival order (by date where known), any other number a shuffle
+    with that seed; `batch` 0 saves one article at a time (the saving hook),
+    otherwise `index_articles` takes that many at once. Each line holds the
+    article's path, its story key and its related list (paths, best first), the
+    prediction format of a related-stories scorer. Returns (articles, stories).
+    """
+    from briefing.analysis.related import arrival_order, arrival_stamp
+    from briefing.errors import SeedError
+    from briefing.sources.seeds import load_seed
+
+    loaded: list[tuple[Path, Article]] = []
+    for path in paths:
+        try:
+            loaded.append((path, load_seed(path)))
+        except SeedError as exc:
+            print(f"skipped: {exc}", file=sys.stderr)
+    if order_seed == 0:
+        stamps = [
+            arrival_stamp(a.published, extract_features(a.title, a.body, a.published))
+            for _, a in loaded
+        ]
+        order = arrival_order(stamps)
+    else:
+        order = list(range(len(loaded)))
+        random.Random(order_seed).shuffle(order)
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    conn.execute(
+        "CREATE TABLE articles (id INTEGER PRIMARY KEY, title TEXT, "
+        "source TEXT NOT NULL DEFAULT '', published REAL)"
+    )
+    store_related.ensure_schema(conn)
+    conn.execute("BEGIN")
+    saved = [(article_id, loaded[p][1]) for article_id, p in enumerate(order, start=1)]
+    for article_id, article in saved:
+        conn.execute(
+            "INSERT INTO articles (id, title, source) VALUES (?, ?, ?)",
+            (article_id, article.title, article.source or ""),
+        )
+    step = batch if batch > 0 else 1
+    for first in range(0, len(saved), step):
+        chunk = saved[first : first + step]
+        if batch > 0:
+            store_related.index_articles(conn, chunk)
+        else:
+            for article_id, article in chunk:
+                store_related.index_hook(conn, article_id, article)
+    conn.execute("COMMIT")
+    path_of = {article_id: loaded[p][0] for article_id, p in enumerate(order, start=1)}
+    stories = set()
+    with out.open("w", encoding="utf-8") as stream:
+        for article_id, path in sorted(path_of.items(), key=lambda kv: str(kv[1])):
+            story = store_related.story_of(conn, article_id)
+            stories.add(story)
+            rows = store_related.related(conn, article_id, 10)
+            record = {
+                "path": str(path),
+                "story": story,
+                "related": [str(path_of[row.id]) for row in rows],
+            }
+            stream.write(json.dumps(record) + "\n")
+    conn.close()
+    return len(path_of), len(stories)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--skip-grouping", action="store_true")
+    parser.add_argument(
+        "--predict",
+        type=Path,
+        nargs="+",
+        metavar="ARTICLE",
+        help="instead of timing, save these article files into a store index and write its "
+        "stories and related lists as JSON lines (one file per order, see --orders)",
+    )
+    parser.add_argument(
+        "--orders",
+        type=int,
+        nargs="+",
+        default=[0],
+        help="with --predict: 0 = arrival order, another number = a shuffle with that seed",
+    )
+    parser.add_argument(
+        "--batch",
+        type=int,
+        default=0,
+        help="with --predict: articles per index_articles() call (0: one at a time)",
+    )
+    parser.add_argument("--out", type=Path, default=Path("."), help="with --predict: folder")
     args = parser.parse_args(argv)
+    if args.predict:
+        for order_seed in args.orders:
+            out = args.out / f"store-order-{order_seed}.jsonl"
+            count, stories = store_predictions(args.predict, order_seed, args.batch, out)
+            print(f"{out}: {count} articles in {stories} stories")
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
         print(f"{'measure':<50} {'value':>10} {'budget':>9} {'ratio':>7}")
@@ -350,6 +474,8 @@ def main(argv: list[str] | None = None) -> int:
                 ("  (CPU)", g["memory_refined_cpu_s"]),
                 ("group 10,000: SQLite store, one by one", g["store_s"]),
                 ("  (CPU)", g["store_cpu_s"]),
+                (f"group 10,000: SQLite store, batches of {BATCH}", g["batch_s"]),
+                ("  (CPU)", g["batch_cpu_s"]),
                 ("group 10,000: SQLite store, rebuild()", g["rebuild_s"]),
                 ("  (CPU)", g["rebuild_cpu_s"]),
             )
@@ -359,7 +485,8 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 "B-cubed F1 on the synthetic stories: "
                 f"incremental {g['bcubed_incremental']:.3f}, refined {g['bcubed_refined']:.3f}, "
-                f"store {g['bcubed_store']:.3f}, rebuild {g['bcubed_rebuild']:.3f}"
+                f"store {g['bcubed_store']:.3f}, batches {g['bcubed_batch']:.3f}, "
+                f"rebuild {g['bcubed_rebuild']:.3f}"
             )
     return 0
 

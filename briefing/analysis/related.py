@@ -12,8 +12,13 @@ A new article is compared only with the articles that share its rarest terms
 (an inverted index) and the other members of their stories, and joins the
 story whose members it resembles most on average (average link, the best
 batch method on the evaluation set) when that resemblance passes a threshold;
-otherwise it starts a story of its own. If it also links to a second story,
-the two are merged when their members resemble each other on average. The
+otherwise it starts a story of its own. Then the stories it touches (the one
+it joined and up to two others it links to) are regrouped from their latest
+members: average-link clustering, then each member settles in the group it
+resembles most (`regroup`). That local repair undoes an early wrong join (the
+first report of a second event of one kind joining the first event, before
+its own event had other reports) and merges two stories a newcomer bridges,
+at a cost bounded by those few members, never by the collection. The
 dates matter: coverage of one event falls within days, so resemblance fades
 between articles whose dates are months apart. Near-identical text (wire
 copy) is flagged as a duplicate of the earliest such article.
@@ -38,10 +43,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from operator import itemgetter
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from briefing.analysis.text import strip_dateline
 from briefing.models import Article
+
+if TYPE_CHECKING:
+    import numpy
+    from numpy.typing import NDArray
 
 __all__ = [
     "CollectionStory",
@@ -53,10 +62,20 @@ __all__ = [
     "Features",
     "Match",
     "StoryIndex",
+    "REGROUP_MEMBERS",
+    "REGROUP_STORIES",
+    "average_link_groups",
     "average_links",
+    "carry_over",
     "choose_story",
+    "regroup",
+    "regroup_due",
+    "settle_groups",
+    "shared_terms",
+    "similarity_matrix",
     "cosine",
     "date_factor",
+    "date_matrix",
     "dateline",
     "extract_features",
     "idf",
@@ -93,13 +112,22 @@ CANDIDATES = 30
 # of each story's latest members.
 STORIES_CHECKED = 5
 MEMBERS_CHECKED = 40
-# Whether two stories are one is judged on their latest MERGE_MEMBERS members each, for at
-# most MERGE_CHECKS stories per newcomer.
-MERGE_MEMBERS = 20
-MERGE_CHECKS = 2
-# A newcomer linking to another story at least this share of the threshold prompts a check
-# whether the two stories are one.
+# A newcomer linking to another story at least this share of the threshold brings that story
+# into the local repair (see REGROUP_MEMBERS).
 MERGE_HINT = 0.5
+# Local repair after a join: the stories a newcomer touches (the one it joined and up to
+# REGROUP_STORIES - 1 others it links to at least MERGE_HINT of the threshold) are regrouped
+# from their latest REGROUP_MEMBERS members each. An early article weighed with few documents
+# seen may have joined the wrong event of a topic; once its own event has more reports, the
+# regrouping separates them, and it joins stories that a bridging article shows to be one.
+REGROUP_MEMBERS = 30
+REGROUP_STORIES = 3
+# A story that touches no other is regrouped at every join while it has at most REGROUP_ALWAYS
+# members, then each time it has grown by REGROUP_GROWTH (see regroup_due).
+REGROUP_ALWAYS = 8
+REGROUP_GROWTH = 1.25
+# Passes of moving each member to its best group (as in StoryIndex.refine).
+SETTLE_ROUNDS = 3
 # Only the latest articles filed under one term are looked at: news is recent.
 POSTINGS_PER_TERM = 400
 # Terms in more than this share of the collection are too common to find candidates by.
@@ -494,6 +522,167 @@ def choose_story(links: Mapping[S, float], threshold: float) -> S | None:
     return next(story for story, link in links.items() if link == best)
 
 
+def shared_terms(vectors: Iterable[Mapping[K, float]]) -> list[K]:
+    """Terms used by at least two of the vectors: the only ones a cosine between them sees."""
+    users = Counter(term for vector in vectors for term in vector)
+    return [term for term, count in users.items() if count > 1]
+
+
+def similarity_matrix(
+    vectors: Sequence[Mapping[K, float]],
+    weights: Mapping[K, float],
+    norms: Sequence[float],
+    days: Sequence[int | None],
+) -> NDArray[numpy.float64]:
+    """Date-adjusted cosines between every pair of a few articles, as a square matrix.
+
+    `weights` (IDF) need only cover the `shared_terms` of the vectors; the
+    norms are the articles' full vector lengths. The diagonal is zero: an
+    article is not its own neighbour.
+    """
+    import numpy as np
+
+    count = len(vectors)
+    column = {term: i for i, term in enumerate(weights)}
+    matrix = np.zeros((count, max(1, len(column))))
+    for row, vector in enumerate(vectors):
+        for term, value in vector.items():
+            place = column.get(term)
+            if place is not None:
+                matrix[row, place] = value * weights[term]
+    lengths = np.asarray(norms, dtype=float)
+    safe = np.where(lengths > 0, lengths, 1.0)
+    sims = (matrix @ matrix.T) / np.outer(safe, safe)
+    sims[lengths <= 0, :] = 0.0
+    sims[:, lengths <= 0] = 0.0
+    sims *= date_matrix(days)
+    np.fill_diagonal(sims, 0.0)
+    return sims
+
+
+def date_matrix(days: Sequence[int | None]) -> NDArray[numpy.float64]:
+    """`date_factor` between every pair of the given days, as a square matrix."""
+    import numpy as np
+
+    known = np.array([d is not None for d in days], dtype=bool)
+    count = len(days)
+    if known.sum() < 2:
+        return np.ones((count, count))
+    stamp = np.array([d if d is not None else 0 for d in days], dtype=float)
+    gap = np.abs(stamp[:, None] - stamp[None, :])
+    fade = np.maximum(DATE_FLOOR, 1.0 / (1.0 + (gap - SAME_NEWS_DAYS) / DATE_HALF_LIFE))
+    return np.where((gap <= SAME_NEWS_DAYS) | ~np.outer(known, known), 1.0, fade)
+
+
+def average_link_groups(sims: NDArray[numpy.float64], threshold: float) -> list[int]:
+    """Agglomerative clustering by average link: a group label for each row of `sims`.
+
+    The two groups whose members resemble each other most on average are
+    joined while that average reaches the threshold. Cubic in the number of
+    articles, so it is only run on a story's neighbourhood, never a whole store.
+    """
+    import numpy as np
+
+    count = len(sims)
+    labels = list(range(count))
+    if count < 2:
+        return labels
+    totals = np.array(sims, dtype=float)
+    sizes = np.ones(count)
+    alive = np.ones(count, dtype=bool)
+    while True:
+        average = totals / np.outer(sizes, sizes)
+        average[~alive, :] = -1.0
+        average[:, ~alive] = -1.0
+        np.fill_diagonal(average, -1.0)
+        keep, gone = divmod(int(np.argmax(average)), count)
+        if average[keep, gone] < threshold:
+            break
+        totals[keep, :] += totals[gone, :]
+        totals[:, keep] += totals[:, gone]
+        totals[gone, :] = 0.0
+        totals[:, gone] = 0.0
+        sizes[keep] += sizes[gone]
+        alive[gone] = False
+        labels = [keep if label == gone else label for label in labels]
+    return labels
+
+
+def settle_groups(
+    sims: NDArray[numpy.float64], labels: Sequence[int], threshold: float
+) -> list[int]:
+    """Move each article (in order) to the group it resembles most on average.
+
+    An article that resembles its own group less than the threshold leaves it
+    for a group of its own; a few rounds, as in `StoryIndex.refine`.
+    """
+    import numpy as np
+
+    result = np.array(labels, dtype=int)
+    count = len(result)
+    spare = int(result.max()) + 1 if count else 0
+    for _ in range(SETTLE_ROUNDS):
+        moved = 0
+        for i in range(count):
+            current = int(result[i])
+            sizes = np.bincount(result, minlength=spare + 1).astype(float)
+            totals = np.bincount(result, weights=sims[i], minlength=spare + 1)
+            sizes[current] -= 1
+            links = np.divide(totals, sizes, out=np.zeros_like(totals), where=sizes > 0)
+            stay = float(links[current])
+            links[current] = -1.0
+            best = int(np.argmax(links))
+            target = current
+            if links[best] > stay and links[best] >= threshold:
+                target = best
+            elif stay < threshold and sizes[current] > 0:
+                target = spare
+                spare += 1
+            if target != current:
+                result[i] = target
+                moved += 1
+        if not moved:
+            break
+    return [int(label) for label in result]
+
+
+def regroup_due(size: int) -> bool:
+    """Whether a story that grew to `size` (touching no other) is regrouped now.
+
+    A split shows only once the second event has several reports, so a story
+    touching no other is regrouped while small and then each time it has grown
+    by about a quarter: the total cost per story stays near linear in its size.
+    """
+    if size <= REGROUP_ALWAYS:
+        return True
+    step = math.log(REGROUP_GROWTH)
+    return int(math.log(size) / step) != int(math.log(size - 1) / step)
+
+
+def regroup(sims: NDArray[numpy.float64], threshold: float) -> list[int]:
+    """Group a neighbourhood afresh: average link, then each article settles where it fits best."""
+    return settle_groups(sims, average_link_groups(sims, threshold), threshold)
+
+
+def carry_over(old: Sequence[S], labels: Sequence[int]) -> dict[int, S | None]:
+    """Which existing story each new group continues (None: a new story).
+
+    The group sharing most members with a story keeps that story's key, so
+    keys stay stable and members outside the regrouped window stay with it.
+    """
+    overlap = Counter(zip(labels, old, strict=True))
+    first = {pair: i for i, pair in reversed(list(enumerate(zip(labels, old, strict=True))))}
+    result: dict[int, S | None] = {}
+    used: set[S] = set()
+    for (label, story), _ in sorted(overlap.items(), key=lambda kv: (-kv[1], first[kv[0]])):
+        if label not in result and story not in used:
+            result[label] = story
+            used.add(story)
+    for label in labels:
+        result.setdefault(label, None)
+    return result
+
+
 @dataclass
 class _Entry:
     key: str
@@ -632,7 +821,7 @@ class StoryIndex:
             self._members[story] = []
         self._story_of[key] = story
         self._members[story].append(key)
-        self._merge_around(key)
+        self._regroup_around(key)
         return self._story_of[key]
 
     def _duplicate_of(self, entry: _Entry) -> str | None:
@@ -662,21 +851,11 @@ class StoryIndex:
             return self._story_of[entry.duplicate_of]
         return choose_story(self._links(key), self.threshold)
 
-    def _pair_similarity(self, left: _Entry, right: _Entry) -> float:
-        known = left.neighbours.get(right.key)
-        if known is not None:
-            return known
-        weights = self._weights(left.features.terms.keys() & right.features.terms.keys())
-        similarity = cosine(
-            left.features.terms, right.features.terms, weights, left.norm, right.norm
-        )
-        return similarity * date_factor(left.features.day, right.features.day)
+    def _regroup_around(self, key: str) -> None:
+        """Regroup the stories the newcomer touches (see REGROUP_MEMBERS): the local repair.
 
-    def _merge_around(self, key: str) -> None:
-        """Join the newcomer's story with others it links to, when they resemble each other.
-
-        One story reported in two waves may have started as two stories before
-        an article bridging them arrived; average link decides whether they are one.
+        Costs a few of those stories' latest members squared, whatever the
+        size of the collection.
         """
         story = self._story_of[key]
         hints = sorted(
@@ -684,20 +863,47 @@ class StoryIndex:
             for other, link in self._links(key).items()
             if other != story and link >= self.threshold * MERGE_HINT
         )
-        for _, other in reversed(hints[-MERGE_CHECKS:]):
-            left = [self._entries[k] for k in self._members[story][-MERGE_MEMBERS:]]
-            right = [self._entries[k] for k in self._members[other][-MERGE_MEMBERS:]]
-            total = sum(self._pair_similarity(a, b) for a in left for b in right)
-            if total / (len(left) * len(right)) >= self.threshold:
-                keep, gone = (
-                    (story, other)
-                    if len(self._members[story]) >= len(self._members[other])
-                    else (other, story)
-                )
-                for member in self._members[gone]:
-                    self._story_of[member] = keep
-                self._members[keep].extend(self._members.pop(gone))
-                story = keep
+        touched = [story] + [other for _, other in reversed(hints[-(REGROUP_STORIES - 1) :])]
+        if len(touched) == 1 and not regroup_due(len(self._members[story])):
+            return
+        window = sorted(
+            {member for s in touched for member in self._members[s][-REGROUP_MEMBERS:]},
+            key=lambda k: self._entries[k].order,
+        )
+        if len(window) < 3:
+            return
+        entries = [self._fresh(self._entries[k]) for k in window]
+        vectors = [entry.features.terms for entry in entries]
+        sims = similarity_matrix(
+            vectors,
+            self._weights(shared_terms(vectors)),
+            [entry.norm for entry in entries],
+            [entry.features.day for entry in entries],
+        )
+        labels = regroup(sims, self.threshold)
+        continues = carry_over([self._story_of[k] for k in window], labels)
+        fresh: dict[int, str] = {}
+        changed: set[str] = set()
+        for member, label in zip(window, labels, strict=True):
+            target = continues[label]
+            if target is None:
+                if label not in fresh:
+                    fresh[label] = f"s{self._next_story}"
+                    self._next_story += 1
+                    self._members[fresh[label]] = []
+                target = fresh[label]
+            current = self._story_of[member]
+            if target == current:
+                continue
+            self._members[current].remove(member)
+            self._members[target].append(member)
+            self._story_of[member] = target
+            changed.update((current, target))
+        for changed_story in changed:
+            if not self._members[changed_story]:
+                del self._members[changed_story]
+            else:
+                self._members[changed_story].sort(key=lambda k: self._entries[k].order)
 
     def refine(self, rounds: int = 3) -> int:
         """Recompute weights with the whole collection and settle each article in its best story.

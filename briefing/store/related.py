@@ -12,7 +12,10 @@ tables prefixed `related_` so that nothing is recomputed when the reader starts:
 - `related_stories`: each story's number of articles.
 
 Functions take a connection and leave transactions to the caller: `index_article`
-runs inside the store's saving transaction. Nothing here fetches or draws.
+(or `index_hook`) runs inside the store's saving transaction for one article;
+`index_articles` (or an `IndexBatch` collecting what a save reports) files many
+saved articles in one call, sharing the term counts and the rows it reads.
+Nothing here fetches or draws.
 """
 
 from __future__ import annotations
@@ -20,35 +23,39 @@ from __future__ import annotations
 import json
 import sqlite3
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from briefing.analysis.related import (
     CANDIDATES,
     JOIN_THRESHOLD,
     MEMBERS_CHECKED,
-    MERGE_CHECKS,
     MERGE_HINT,
-    MERGE_MEMBERS,
     POSTINGS_PER_TERM,
+    REGROUP_MEMBERS,
+    REGROUP_STORIES,
     STORIES_CHECKED,
     Features,
     StoryIndex,
     arrival_order,
     arrival_stamp,
     average_links,
+    carry_over,
     choose_story,
     cosine,
     date_factor,
+    date_matrix,
     extract_features,
     idf,
     is_duplicate,
     norm_is_stale,
     query_terms,
     reason_for,
+    regroup,
+    regroup_due,
     same_text,
     signature,
     story_ranking,
@@ -57,12 +64,17 @@ from briefing.analysis.related import (
 from briefing.models import Article, RelatedRow
 from briefing.store.rows import parameter_chunks
 
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
 __all__ = [
+    "IndexBatch",
     "StoryInfo",
     "duplicate_of",
     "ensure_schema",
     "forget_article",
     "index_article",
+    "index_articles",
     "index_hook",
     "rebuild",
     "related",
@@ -155,15 +167,87 @@ class _Doc:
     def sketch(self) -> tuple[int, ...]:
         return _unpack_ints(self.packed_sketch)
 
-    def cosine_to(self, weighted_query: dict[int, float], query_norm: float) -> float:
-        """Cosine with a query whose counts are already multiplied by IDF squared."""
-        if self.norm <= 0 or query_norm <= 0:
-            return 0.0
-        terms = self.terms
-        dot = 0.0
-        for term_id in weighted_query.keys() & terms.keys():
-            dot += weighted_query[term_id] * terms[term_id]
-        return dot / (query_norm * self.norm)
+
+def _term_arrays(docs: Sequence[_Doc]) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]]:
+    """All the docs' term ids and weights end to end, with the position of the doc of each.
+
+    The packed halves are joined as bytes and read once: far cheaper than an
+    array per doc when a newcomer is scored against dozens of stored articles.
+    """
+    import numpy as np
+
+    halves = [len(doc.packed_terms) // 2 for doc in docs]
+    ids = np.frombuffer(
+        b"".join(doc.packed_terms[:half] for doc, half in zip(docs, halves, strict=True)),
+        dtype=np.uint32,
+    ).astype(np.int64)
+    weights = np.frombuffer(
+        b"".join(doc.packed_terms[half:] for doc, half in zip(docs, halves, strict=True)),
+        dtype=np.float32,
+    ).astype(np.float64)
+    owner = np.repeat(np.arange(len(docs)), [half // 4 for half in halves])
+    return ids, weights, owner
+
+
+def _idf_array(frequencies: Sequence[int], documents: int) -> NDArray[Any]:
+    """`idf` of many document frequencies at once."""
+    import numpy as np
+
+    return np.log((documents + 1) / (np.asarray(frequencies, dtype=float) + 0.5))
+
+
+def _cosines_to(
+    docs: Sequence[_Doc], weighted_query: dict[int, float], query_norm: float
+) -> list[float]:
+    """Cosine of each doc with a query whose counts are already multiplied by IDF squared.
+
+    Vectorised: one pass over all the docs' packed terms instead of a dict per doc.
+    """
+    import numpy as np
+
+    if not docs or query_norm <= 0 or not weighted_query:
+        return [0.0] * len(docs)
+    ids, weights, owner = _term_arrays(docs)
+    query_ids = np.fromiter(weighted_query.keys(), dtype=np.int64, count=len(weighted_query))
+    query_weights = np.fromiter(
+        weighted_query.values(), dtype=np.float64, count=len(weighted_query)
+    )
+    # A table indexed by term id up to the query's largest: one gather per stored term.
+    table = np.zeros(int(query_ids.max()) + 2)
+    table[query_ids] = query_weights
+    dots = np.bincount(
+        owner, weights=weights * table[np.minimum(ids, len(table) - 1)], minlength=len(docs)
+    )
+    norms = np.array([doc.norm for doc in docs])
+    result = np.where(norms > 0, dots / (query_norm * np.where(norms > 0, norms, 1.0)), 0.0)
+    return [float(value) for value in result]
+
+
+def _doc_similarities(
+    conn: sqlite3.Connection, docs: Sequence[_Doc], documents: int, cache: _Cache
+) -> NDArray[Any]:
+    """Date-adjusted cosines between every pair of docs under today's IDF (square matrix)."""
+    import numpy as np
+
+    ids, weights, owner = _term_arrays(docs)
+    terms, column, users = np.unique(ids, return_inverse=True, return_counts=True)
+    shared = users > 1
+    wanted = [int(t) for t in terms[shared]]
+    df = cache.frequencies(conn, wanted)
+    idf_of = _idf_array([df.get(t, 0) for t in wanted], documents)
+    shared_column = np.cumsum(shared) - 1
+    keep = shared[column]
+    matrix = np.zeros((len(docs), max(1, int(shared.sum()))))
+    where = shared_column[column[keep]]
+    matrix[owner[keep], where] = weights[keep] * idf_of[where]
+    norms = np.array([doc.norm for doc in docs])
+    safe = np.where(norms > 0, norms, 1.0)
+    sims = (matrix @ matrix.T) / np.outer(safe, safe)
+    sims[norms <= 0, :] = 0.0
+    sims[:, norms <= 0] = 0.0
+    sims *= date_matrix([doc.day for doc in docs])
+    np.fill_diagonal(sims, 0.0)
+    return sims
 
 
 def ensure_schema(conn: sqlite3.Connection) -> None:
@@ -237,15 +321,23 @@ def _doc(row: sqlite3.Row | tuple[Any, ...]) -> _Doc:
     )
 
 
-def _refresh_norms(conn: sqlite3.Connection, docs: Iterable[_Doc], documents: int) -> None:
+def _refresh_norms(
+    conn: sqlite3.Connection, docs: Iterable[_Doc], documents: int, cache: _Cache | None = None
+) -> None:
     """Recompute the vector lengths computed when the store was under half its size."""
     stale = [doc for doc in docs if norm_is_stale(doc.norm_documents, documents)]
     if not stale:
         return
-    df = _frequencies(conn, list(set().union(*(doc.terms for doc in stale))))
-    for doc in stale:
-        weights = {term_id: idf(df.get(term_id, 0), documents) for term_id in doc.terms}
-        doc.norm = vector_norm(doc.terms, weights)
+    import numpy as np
+
+    ids, weights, owner = _term_arrays(stale)
+    terms, column = np.unique(ids, return_inverse=True)
+    wanted = [int(t) for t in terms]
+    df = cache.frequencies(conn, wanted) if cache else _frequencies(conn, wanted)
+    weighted = weights * _idf_array([df.get(t, 0) for t in wanted], documents)[column]
+    norms = np.sqrt(np.bincount(owner, weights=weighted * weighted, minlength=len(stale)))
+    for doc, norm in zip(stale, norms, strict=True):
+        doc.norm = float(norm)
         doc.norm_documents = documents
     conn.executemany(
         "UPDATE related_docs SET norm = ?, norm_documents = ? WHERE article_id = ?",
@@ -266,23 +358,29 @@ def _documents(conn: sqlite3.Connection) -> int:
 
 def _add_documents(conn: sqlite3.Connection, change: int) -> None:
     conn.execute(
+        # excluded.value is already clamped at zero, so the change is passed again for the
+        # update: taking an article out must lower the count.
         "INSERT INTO related_meta (name, value) VALUES (?, max(0, ?)) "
-        "ON CONFLICT(name) DO UPDATE SET value = max(0, value + excluded.value)",
-        (_DOCUMENTS, change),
+        "ON CONFLICT(name) DO UPDATE SET value = max(0, value + ?)",
+        (_DOCUMENTS, change, change),
     )
 
 
 def _count_terms(conn: sqlite3.Connection, terms: Iterable[str]) -> dict[str, tuple[int, int]]:
-    """Add one to each term's document frequency; return term -> (id, new frequency)."""
-    wanted = list(terms)
+    """Add each use of a term to its document frequency; return term -> (id, new frequency).
+
+    A term listed n times (used by n articles of a batch) gains n.
+    """
+    uses = Counter(list(terms))  # a mapping would count its values, not its keys
+    wanted = list(uses.items())
     result = {}
     for start in range(0, len(wanted), 400):
         chunk = wanted[start : start + 400]
         rows = conn.execute(
             "INSERT INTO related_terms (term, df) VALUES "
-            + ",".join("(?, 1)" * 1 for _ in chunk)
-            + " ON CONFLICT(term) DO UPDATE SET df = df + 1 RETURNING term, id, df",
-            chunk,
+            + ",".join("(?, ?)" for _ in chunk)
+            + " ON CONFLICT(term) DO UPDATE SET df = df + excluded.df RETURNING term, id, df",
+            [value for pair in chunk for value in pair],
         ).fetchall()
         for term, term_id, df in rows:
             result[str(term)] = (int(term_id), int(df))
@@ -311,6 +409,34 @@ def _load_docs(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, _Doc]:
             doc = _doc(row)
             result[doc.article_id] = doc
     return result
+
+
+class _Cache:
+    """Rows and term frequencies read while indexing, reused by later articles of a batch.
+
+    Valid while nothing else writes the index: term frequencies are counted
+    for the whole batch before its first article is placed, and every change
+    of story made while placing goes through the cached rows.
+    """
+
+    def __init__(self) -> None:
+        self.docs: dict[int, _Doc] = {}
+        self.df: dict[int, int] = {}
+
+    def load(self, conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, _Doc]:
+        wanted = list(ids)
+        missing = [i for i in wanted if i not in self.docs]
+        if missing:
+            self.docs.update(_load_docs(conn, missing))
+        return {i: self.docs[i] for i in wanted if i in self.docs}
+
+    def frequencies(self, conn: sqlite3.Connection, term_ids: Iterable[int]) -> dict[int, int]:
+        wanted = list(term_ids)
+        missing = [t for t in wanted if t not in self.df]
+        if missing:
+            found = _frequencies(conn, missing)
+            self.df.update({t: found.get(t, 0) for t in missing})
+        return {t: self.df[t] for t in wanted}
 
 
 def _members(conn: sqlite3.Connection, story: int, limit: int) -> list[int]:
@@ -346,15 +472,18 @@ def _candidates(
     conn: sqlite3.Connection, query: Sequence[int], df: dict[int, int], documents: int, own: int
 ) -> list[int]:
     found: dict[int, float] = defaultdict(float)
-    for term_id in query:
-        weight = idf(df[term_id], documents)
-        for (article_id,) in conn.execute(
-            "SELECT article_id FROM related_postings WHERE term_id = ? "
-            "ORDER BY article_id DESC LIMIT ?",
-            (term_id, POSTINGS_PER_TERM),
-        ):
-            if article_id != own:
-                found[int(article_id)] += weight
+    if not query:
+        return []
+    weights = {term_id: idf(df[term_id], documents) for term_id in query}
+    # One statement for all the terms (each still reads only its latest postings).
+    latest = (
+        "SELECT * FROM (SELECT term_id, article_id FROM related_postings WHERE term_id = ? "
+        "ORDER BY article_id DESC LIMIT ?)"
+    )
+    parameters = [value for term_id in query for value in (term_id, POSTINGS_PER_TERM)]
+    for term_id, article_id in conn.execute(" UNION ALL ".join([latest] * len(query)), parameters):
+        if article_id != own:
+            found[article_id] += weights[term_id]
     return sorted(found, key=lambda key: (-found[key], -key))[:CANDIDATES]
 
 
@@ -401,14 +530,92 @@ def index_hook(conn: sqlite3.Connection, article_id: int, article: Article) -> N
     index_article(conn, article_id, article.title, article.body, article.published, article.source)
 
 
+def index_articles(
+    conn: sqlite3.Connection,
+    articles: Sequence[tuple[int, Article]],
+    *,
+    threshold: float = JOIN_THRESHOLD,
+) -> dict[int, str]:
+    """Index many saved articles in one call (e.g. one feed's new and changed entries).
+
+    The same method as `index_article` one by one, in the order the articles
+    would have arrived (by date when known), each seeing the ones before it;
+    but the term counts of the whole batch are written in one pass and the
+    document count read once, so every article is weighed by the counts after
+    the batch, and rows read for one article are reused by the next. Articles
+    indexed before (their text changed) are taken out first. Runs inside the
+    caller's transaction. Returns id -> story key.
+    """
+    unique: dict[int, Article] = {}
+    for article_id, article in articles:
+        unique.setdefault(article_id, article)
+    if not unique:
+        return {}
+    ids = list(unique)
+    for chunk, marks in parameter_chunks(ids):
+        for (indexed,) in conn.execute(
+            f"SELECT article_id FROM related_docs WHERE article_id IN ({marks})", chunk
+        ).fetchall():
+            forget_article(conn, int(indexed))
+    features = [extract_features(a.title, a.body, _day_of(a.published)) for a in unique.values()]
+    counted = _count_terms(conn, [t for f in features for t in f.terms])
+    _add_documents(conn, len(ids))
+    documents = _documents(conn)
+    stamps = [
+        arrival_stamp(_day_of(a.published), f)
+        for a, f in zip(unique.values(), features, strict=True)
+    ]
+    result = {}
+    cache = _Cache()
+    for position in arrival_order(stamps):
+        story = _place(
+            conn, ids[position], features[position], counted, documents, threshold, cache
+        )
+        result[ids[position]] = story_key(story)
+    return {article_id: result[article_id] for article_id in ids}
+
+
+class IndexBatch:
+    """Collects the articles a save reports, to index them together afterwards.
+
+    Pass `batch.hook` as the saving hook (`on_saved`), then call
+    `batch.flush(conn)` in the same transaction once the entries are saved.
+    """
+
+    def __init__(self, *, threshold: float = JOIN_THRESHOLD) -> None:
+        self.threshold = threshold
+        self.pending: list[tuple[int, Article]] = []
+
+    def hook(self, conn: sqlite3.Connection, article_id: int, article: Article) -> None:
+        del conn  # indexing waits for flush()
+        self.pending.append((article_id, article))
+
+    def flush(self, conn: sqlite3.Connection) -> dict[int, str]:
+        """Index what was collected; return id -> story key."""
+        pending, self.pending = self.pending, []
+        return index_articles(conn, pending, threshold=self.threshold)
+
+
 def _index_features(
     conn: sqlite3.Connection, article_id: int, features: Features, threshold: float
 ) -> int:
     counted = _count_terms(conn, features.terms)
     _add_documents(conn, 1)
-    documents = _documents(conn)
-    df_by_term = {term: df for term, (_, df) in counted.items()}
-    ids = {term: term_id for term, (term_id, _) in counted.items()}
+    return _place(conn, article_id, features, counted, _documents(conn), threshold, _Cache())
+
+
+def _place(
+    conn: sqlite3.Connection,
+    article_id: int,
+    features: Features,
+    counted: dict[str, tuple[int, int]],
+    documents: int,
+    threshold: float,
+    cache: _Cache,
+) -> int:
+    """File an article whose terms are counted; put it in a story and repair around it."""
+    df_by_term = {term: counted[term][1] for term in features.terms}
+    ids = {term: counted[term][0] for term in features.terms}
     vector = {ids[term]: weight for term, weight in features.terms.items()}
     df = {ids[term]: df_by_term[term] for term in features.terms}
     weights = {term_id: idf(df[term_id], documents) for term_id in vector}
@@ -417,33 +624,38 @@ def _index_features(
 
     query = query_terms(vector, df, documents)
     candidates = _candidates(conn, query, df, documents, article_id)
-    docs = _load_docs(conn, candidates)
+    docs = cache.load(conn, candidates)
     story_of = {key: doc.story for key, doc in docs.items()}
     extra: list[int] = []
+    latest: dict[int, list[int]] = {}
     for lead in story_ranking(candidates, story_of)[:STORIES_CHECKED]:
-        extra += [m for m in _members(conn, lead, MEMBERS_CHECKED) if m not in docs]
-    docs.update(_load_docs(conn, [m for m in extra if m != article_id]))
+        latest[lead] = _members(conn, lead, MEMBERS_CHECKED)
+        extra += [m for m in latest[lead] if m not in docs]
+    docs.update(cache.load(conn, [m for m in extra if m != article_id]))
     story_of = {key: doc.story for key, doc in docs.items()}
 
-    _refresh_norms(conn, docs.values(), documents)
+    _refresh_norms(conn, docs.values(), documents, cache)
     weighted = {term_id: value * weights[term_id] ** 2 for term_id, value in vector.items()}
+    scored = list(docs.values())
     similarities = {
-        key: doc.cosine_to(weighted, norm) * date_factor(features.day, doc.day)
-        for key, doc in docs.items()
+        doc.article_id: cosine * date_factor(features.day, doc.day)
+        for doc, cosine in zip(scored, _cosines_to(scored, weighted, norm), strict=True)
+        if cosine > 0
     }
-    similarities = {key: value for key, value in similarities.items() if value > 0}
 
+    sizes = _story_sizes(conn, {story_of[key] for key in similarities})
+    links = average_links(similarities, story_of, sizes)
     duplicate = _duplicate_among(features, similarities, docs)
     if duplicate is not None:
         story: int | None = docs[duplicate].story
         duplicate = docs[duplicate].duplicate_of or duplicate
     else:
-        sizes = _story_sizes(conn, {story_of[key] for key in similarities})
-        links = average_links(similarities, story_of, sizes)
         story = choose_story(links, threshold)
     if story is None:
         story = article_id
 
+    packed_terms = _pack_terms(vector)
+    packed_sketch = _pack_ints(features.sketch)
     conn.execute(
         "INSERT INTO related_docs (article_id, story, day, norm, norm_documents, terms, "
         "signature, sketch, names, figures, duplicate_of) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
@@ -453,9 +665,9 @@ def _index_features(
             features.day,
             norm,
             documents,
-            _pack_terms(vector),
+            packed_terms,
             _pack_ints(filed),
-            _pack_ints(features.sketch),
+            packed_sketch,
             json.dumps(sorted(features.names)),
             json.dumps(sorted(features.figures)),
             duplicate,
@@ -466,7 +678,32 @@ def _index_features(
         [(term_id, article_id) for term_id in filed],
     )
     _grow_story(conn, story, 1)
-    return _merge_around(conn, story, similarities, story_of, docs, weights, threshold)
+    docs[article_id] = _Doc(
+        article_id=article_id,
+        story=story,
+        day=features.day,
+        norm=norm,
+        packed_terms=packed_terms,
+        packed_sketch=packed_sketch,
+        duplicate_of=duplicate,
+        norm_documents=documents,
+        _terms=vector,
+    )
+    cache.docs[article_id] = docs[article_id]
+    if story in latest:
+        latest[story] = [*latest[story], article_id]
+    return _regroup_around(
+        conn,
+        article_id,
+        story,
+        links,
+        sizes.get(story, 0) + 1,
+        docs,
+        latest,
+        documents,
+        threshold,
+        cache,
+    )
 
 
 def _duplicate_among(
@@ -480,67 +717,97 @@ def _duplicate_among(
     return None
 
 
-def _merge_around(
+def _regroup_around(
     conn: sqlite3.Connection,
+    article_id: int,
     story: int,
-    similarities: dict[int, float],
-    story_of: dict[int, int],
+    links: dict[int, float],
+    size: int,
     docs: dict[int, _Doc],
-    weights: dict[int, float],
+    latest: dict[int, list[int]],
+    documents: int,
     threshold: float,
+    cache: _Cache,
 ) -> int:
-    """Join the newcomer's story with another it links to, when their members resemble.
+    """Regroup the stories a newcomer touches; return the newcomer's story afterwards.
 
-    The same step as `StoryIndex`'s: a story reported in two waves may have
-    started as two stories until an article bridging them arrived.
+    The local repair `StoryIndex` makes (see `REGROUP_MEMBERS`): the story it
+    joined and the others it links to are grouped afresh from their latest
+    members by average link, so an early wrong join is undone once the other
+    event has reports of its own, and two stories a newcomer bridges become
+    one. The cost is bounded by those few windows, not by the store. `links` are
+    the newcomer's average links to the stories it was compared with, `size`
+    the size of its own story now.
     """
-    sizes = _story_sizes(conn, set(story_of.values()) | {story})
-    links = average_links(similarities, story_of, sizes)
     hints = sorted(
         (link, other)
         for other, link in links.items()
         if other != story and link >= threshold * MERGE_HINT
     )
-    for _, other in reversed(hints[-MERGE_CHECKS:]):
-        left = _story_docs(conn, story, docs)
-        right = _story_docs(conn, other, docs)
-        if not left or not right:
-            continue
-        shared_terms = {t for a in left for t in a.terms} & {t for b in right for t in b.terms}
-        missing = [t for t in shared_terms if t not in weights]
-        if missing:
-            documents = max(1, _documents(conn))
-            known = _frequencies(conn, missing)
-            weights.update({t: idf(known.get(t, 0), documents) for t in missing})
-        total = 0.0
-        for a in left:
-            for b in right:
-                total += cosine(a.terms, b.terms, weights, a.norm, b.norm) * date_factor(
-                    a.day, b.day
-                )
-        if total / (len(left) * len(right)) < threshold:
-            continue
-        keep, gone = (
-            (story, other) if sizes.get(story, 0) >= sizes.get(other, 0) else (other, story)
-        )
-        conn.execute("UPDATE related_docs SET story = ? WHERE story = ?", (keep, gone))
-        moved = sizes.get(gone, 0)
-        conn.execute("DELETE FROM related_stories WHERE story = ?", (gone,))
-        _grow_story(conn, keep, moved)
-        sizes[keep] = sizes.get(keep, 0) + sizes.pop(gone, 0)
-        for doc in docs.values():
-            if doc.story == gone:
-                doc.story = keep
-        story = keep
-    return story
-
-
-def _story_docs(conn: sqlite3.Connection, story: int, docs: dict[int, _Doc]) -> list[_Doc]:
-    members = _members(conn, story, MERGE_MEMBERS)
-    missing = [m for m in members if m not in docs]
+    touched = [story] + [other for _, other in reversed(hints[-(REGROUP_STORIES - 1) :])]
+    if len(touched) == 1 and not regroup_due(size):
+        return story
+    window = sorted(
+        {
+            member
+            for s in touched
+            for member in (
+                latest[s][-REGROUP_MEMBERS:] if s in latest else _members(conn, s, REGROUP_MEMBERS)
+            )
+        }
+    )
+    if len(window) < 3:
+        return story
+    missing = [m for m in window if m not in docs]
     if missing:
-        docs.update(_load_docs(conn, missing))
-    return [docs[m] for m in members if m in docs]
+        loaded = cache.load(conn, missing)
+        _refresh_norms(conn, loaded.values(), documents, cache)
+        docs.update(loaded)
+    members = [docs[m] for m in window if m in docs]
+    sims = _doc_similarities(conn, members, documents, cache)
+    labels = regroup(sims, threshold)
+    continues = carry_over([doc.story for doc in members], labels)
+    fresh: dict[int, int] = {}
+    moves: list[tuple[int, int]] = []
+    for doc, label in zip(members, labels, strict=True):
+        target = continues[label]
+        if target is None:
+            target = fresh.get(label)
+            if target is None:
+                group = [d.article_id for d, g in zip(members, labels, strict=True) if g == label]
+                target = fresh[label] = _unused_story(conn, group, touched)
+        if target != doc.story:
+            moves.append((target, doc.article_id))
+    if not moves:
+        return story
+    changed = {doc.story for doc in members} | {target for target, _ in moves}
+    conn.executemany("UPDATE related_docs SET story = ? WHERE article_id = ?", moves)
+    for target, moved in moves:
+        docs[moved].story = target
+    for changed_story in changed:
+        (size,) = conn.execute(
+            "SELECT count(*) FROM related_docs WHERE story = ?", (changed_story,)
+        ).fetchone()
+        conn.execute("DELETE FROM related_stories WHERE story = ?", (changed_story,))
+        if size:
+            conn.execute(
+                "INSERT INTO related_stories (story, size) VALUES (?, ?)", (changed_story, size)
+            )
+    return docs[article_id].story
+
+
+def _unused_story(conn: sqlite3.Connection, group: Sequence[int], taken: Sequence[int]) -> int:
+    """A key for a story split off another: its first member's id, unless a story has it."""
+    for candidate in sorted(group):
+        if candidate in taken:
+            continue
+        if not conn.execute(
+            "SELECT 1 FROM related_stories WHERE story = ?", (candidate,)
+        ).fetchone():
+            return candidate
+    # Every member's id names a live story (possible only after deletions): count past them.
+    row = conn.execute("SELECT max(story) FROM related_stories").fetchone()
+    return max(int(row[0] or 0), *group) + 1
 
 
 def forget_article(conn: sqlite3.Connection, article_id: int) -> None:
@@ -573,26 +840,24 @@ def rebuild(
     """Index stored articles that are not indexed yet (e.g. after an upgrade); return how many.
 
     Articles go in the order they would have arrived (by date when known), each
-    `Article` carrying its store id. Into an empty index they are grouped in
-    memory by the same incremental method and written in bulk, which is several
-    times faster than saving them one by one.
+    `Article` carrying its store id; those already indexed are left as they are.
+    Into an empty index they are grouped in memory by the same incremental method
+    and written in bulk; into a filled one they go as one batch (`index_articles`).
     """
     pending = [a for a in articles if a.id is not None]
     if not conn.execute("SELECT 1 FROM related_docs LIMIT 1").fetchone():
         return _bulk_index(conn, pending, threshold)
-    features = [extract_features(a.title, a.body, a.published) for a in pending]
-    done = 0
-    stamps = [arrival_stamp(a.published, f) for a, f in zip(pending, features, strict=True)]
-    for position in arrival_order(stamps):
-        article = pending[position]
-        assert article.id is not None
-        if conn.execute(
-            "SELECT 1 FROM related_docs WHERE article_id = ?", (article.id,)
-        ).fetchone():
-            continue
-        _index_features(conn, article.id, features[position], threshold)
-        done += 1
-    return done
+    indexed: set[int] = set()
+    wanted = [a.id for a in pending if a.id is not None]
+    for chunk, marks in parameter_chunks(wanted):
+        indexed.update(
+            int(row[0])
+            for row in conn.execute(
+                f"SELECT article_id FROM related_docs WHERE article_id IN ({marks})", chunk
+            )
+        )
+    fresh = [(a.id, a) for a in pending if a.id is not None and a.id not in indexed]
+    return len(index_articles(conn, fresh, threshold=threshold))
 
 
 def _bulk_index(conn: sqlite3.Connection, articles: Sequence[Article], threshold: float) -> int:

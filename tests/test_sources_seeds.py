@@ -36,6 +36,13 @@ def test_txt_without_a_title_line_keeps_every_line_in_the_body(tmp_path: Path) -
     assert article.body.startswith("The minister spoke on Monday.")
 
 
+def test_txt_of_one_headline_line_is_read_as_both_title_and_text(tmp_path: Path) -> None:
+    path = write(tmp_path / "c.txt", "Ferry operator cancels winter timetable\n\n\n")
+    article = load_seed(path)
+    assert article.title == "Ferry operator cancels winter timetable"
+    assert article.body == "Ferry operator cancels winter timetable"
+
+
 def test_md_reads_front_matter_heading_and_drops_markup(tmp_path: Path) -> None:
     path = write(
         tmp_path / "c.md",

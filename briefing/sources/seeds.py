@@ -102,6 +102,8 @@ def _from_plain(path: Path, text: str) -> Article:
         title = lines[0].strip()
         lines = lines[2:]
     body = "\n".join(lines).strip()
+    if not body and title:
+        body = title  # a headline-only item: the line is all there is to read
     return Article(
         title=title, body=body, source=_dateline_outlet(body) or path.name, path=str(path)
     )

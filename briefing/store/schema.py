@@ -133,6 +133,35 @@ _V5_ARTICLE_FULL_TEXT = """
 ALTER TABLE articles ADD COLUMN full_text TEXT;
 """
 
+# Search reaches the fetched full text too: a teaser feed's article is found by any word
+# of its page, not only by the few words of its teaser.
+_V6_SEARCH_FULL_TEXT = """
+DROP TRIGGER IF EXISTS articles_fts_insert;
+DROP TRIGGER IF EXISTS articles_fts_delete;
+DROP TRIGGER IF EXISTS articles_fts_update;
+DROP TABLE IF EXISTS articles_fts;
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, body, full_text,
+    content='articles', content_rowid='id',
+    tokenize='porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, body, full_text)
+        VALUES (new.id, new.title, new.body, new.full_text);
+END;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, body, full_text)
+        VALUES ('delete', old.id, old.title, old.body, old.full_text);
+END;
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, body, full_text ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, body, full_text)
+        VALUES ('delete', old.id, old.title, old.body, old.full_text);
+    INSERT INTO articles_fts(rowid, title, body, full_text)
+        VALUES (new.id, new.title, new.body, new.full_text);
+END;
+INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
+"""
+
 
 def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
     def apply(conn: sqlite3.Connection) -> None:
@@ -167,6 +196,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _script(_V3_SEARCH),
     _script(_V4_COVERING_INDEXES),
     _script(_V5_ARTICLE_FULL_TEXT),
+    _script(_V6_SEARCH_FULL_TEXT),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -45,7 +45,7 @@ def search(conn: sqlite3.Connection, query: str, limit: int = 200) -> list[tuple
     # Rank only the newest matches when a word is everywhere: ranking every article that
     # contains "said" costs a second at 100,000 articles, and news readers want recent ones.
     ranked = conn.execute(
-        "SELECT id FROM (SELECT rowid AS id, bm25(articles_fts, 4.0, 1.0) AS rank "
+        "SELECT id FROM (SELECT rowid AS id, bm25(articles_fts, 4.0, 1.0, 1.0) AS rank "
         "FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?) "
         "ORDER BY rank, id DESC LIMIT ?",
         (expression, RANKED, max(0, limit)),
@@ -72,7 +72,9 @@ def _snippets(conn: sqlite3.Connection, expression: str, ids: list[int]) -> list
         f"snippet(articles_fts, 1, '{MATCH_START}', '{MATCH_END}', '\u2026', "
         f"{SNIPPET_TOKENS}) AS body_snippet, "
         f"snippet(articles_fts, 0, '{MATCH_START}', '{MATCH_END}', '\u2026', "
-        f"{SNIPPET_TOKENS}) AS title_snippet "
+        f"{SNIPPET_TOKENS}) AS title_snippet, "
+        f"snippet(articles_fts, 2, '{MATCH_START}', '{MATCH_END}', '\u2026', "
+        f"{SNIPPET_TOKENS}) AS page_snippet "
         "FROM articles_fts WHERE articles_fts MATCH ? AND rowid BETWEEN ? AND ? "
         f"AND +rowid IN ({marks})",
         (expression, min(ids), max(ids), *ids),
@@ -80,8 +82,11 @@ def _snippets(conn: sqlite3.Connection, expression: str, ids: list[int]) -> list
 
 
 def _snippet(row: sqlite3.Row) -> str:
-    """The body's matching passage, or the title's when only the title matched."""
+    """The body's matching passage, else the fetched page's, else the title's."""
     body = " ".join(str(row["body_snippet"] or "").split())
     if MATCH_START in body:
         return body
+    page = " ".join(str(row["page_snippet"] or "").split())
+    if MATCH_START in page:
+        return page
     return " ".join(str(row["title_snippet"] or "").split()) or body

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import threading
 from pathlib import Path
 
 import pytest
 from textual.widgets import Static
+from tui_screen import flat, reversed_text, widget_text
 from tui_support import make_app, settle
 
+from briefing.models import Analysis, Article
 from briefing.tui.screens.dialogs import PromptScreen, ViewPickerScreen
 from briefing.tui.screens.help import HelpScreen
-from briefing.tui.screens.main import MainScreen
+from briefing.tui.screens.main import READ_AHEAD_DELAY, WAITING_DELAY, MainScreen
 from briefing.tui.widgets.panes import FiguresPane, QuotesPane, RelatedPane
 from briefing.tui.widgets.reader import Reader
-from briefing.tui.widgets.story_list import StoryList
+from briefing.tui.widgets.story_list import ROW_HEIGHT, StoryList
 
 
 @pytest.fixture(autouse=True)
@@ -96,10 +100,13 @@ async def test_reader_shows_summary_then_cleaned_text_and_panes_fill(tmp_path: P
         first_figure = str(figures.get_option_at_index(0).prompt)
         assert "€120m ($130m)" in first_figure
         assert "harbour levy over five years" in first_figure
-        summary = str(screen.query_one("#reader-summary", Static).content)
-        assert summary.startswith("Summary")
-        assert screen.reader.document is not None
-        assert len(screen.reader._paragraphs) == len(screen.reader.document.paragraphs)
+        shown = widget_text(app, screen.reader)
+        assert shown.startswith("Port of Valmora sets €120m harbour levy to fund sea wall")
+        assert "Summary" in shown and "Summarising" not in shown
+        document = screen.reader.document
+        assert document is not None and len(document.paragraphs) > 1
+        for paragraph in document.paragraphs:
+            assert flat(paragraph) in shown
 
 
 async def test_real_analysis_fills_the_reader_summary(tmp_path: Path) -> None:
@@ -111,7 +118,7 @@ async def test_real_analysis_fills_the_reader_summary(tmp_path: Path) -> None:
         screen = main_screen(app)
         assert screen.reading is not None
         assert screen.reading.analysis.sentences
-        assert "Summary" in str(screen.query_one("#reader-summary", Static).content)
+        assert "Summary" in widget_text(app, screen.reader)
 
 
 async def test_number_keys_and_tab_reach_every_pane_at_80_columns(tmp_path: Path) -> None:
@@ -165,18 +172,147 @@ async def test_choosing_a_quote_highlights_its_sentence_in_the_reader(tmp_path: 
         assert sentence == quotes.values[1]
         chosen = document.sentences[sentence]
         assert "A levy of this size" in chosen.text
-        paragraph = screen.reader._paragraphs[chosen.paragraph]
-        rendered = paragraph.content
-        spans = [s for s in rendered.spans if "reverse" in str(s.style)]  # type: ignore[union-attr]
-        assert spans, "the quoted sentence is not highlighted"
-        lit = str(rendered)[spans[0].start : spans[0].end]
-        assert lit == chosen.text
+        assert reversed_text(app, screen.reader) == flat(chosen.text)
         await pilot.press("2")
         await pilot.pause()
         figures = screen.query_one(FiguresPane)
         figures.highlighted = 1
         await pilot.pause()
-        assert "€180m" in document.sentences[screen.reader.highlighted or 0].text
+        lit = reversed_text(app, screen.reader)
+        assert "€180m" in lit
+        assert lit == flat(document.sentences[screen.reader.highlighted or 0].text)
+        await pilot.press("0")
+        await pilot.pause()
+        assert reversed_text(app, screen.reader) == ""
+
+
+async def test_a_quote_far_down_a_long_story_is_scrolled_into_view(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    filler = " ".join(f"Filler sentence number {n} about the harbour." for n in range(12))
+    paragraphs = [filler] * 12 + ['"The wall comes first," said Ines Marsh, the chief executive.']
+    (seeds / "long.json").write_text(
+        json.dumps({"title": "Harbour levy: a long report", "body": "\n\n".join(paragraphs)}),
+        encoding="utf-8",
+    )
+    app = make_app(tmp_path, [seeds], real_analysis=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        for _ in range(100):  # the real analysis of a new story can outlast one settling
+            if screen.reading is not None:
+                break
+            await pilot.pause(0.05)
+            await settle(pilot)
+        assert "The wall comes first" not in widget_text(app, screen.reader)
+        await pilot.press("1")
+        await settle(pilot)
+        quotes = screen.query_one(QuotesPane)
+        assert quotes.values, "the real analysis found no quote"
+        assert screen.reader.scroll_y > 0
+        assert "The wall comes first" in reversed_text(app, screen.reader)
+
+
+async def test_the_raw_text_and_waiting_panes_show_only_while_the_analysis_is_slow(
+    tmp_path: Path,
+) -> None:
+    from tui_support import fixed_analysis
+
+    release = threading.Event()
+
+    def slow_analysis(article: Article, sentences: int) -> Analysis:
+        release.wait(10)
+        return fixed_analysis(article, sentences)
+
+    app = make_app(tmp_path)
+    app.library.analyser = slow_analysis
+    async with app.run_test(size=(120, 40)) as pilot:
+        release.set()
+        await settle(pilot)
+        screen = main_screen(app)
+        release.clear()
+        app.library.summary_sentences += 1  # every cached analysis is now for another length
+        await pilot.press("j")
+        await pilot.pause(WAITING_DELAY * 4)
+        shown = widget_text(app, screen.reader)
+        assert shown.startswith("Port of Valmora sets €120m harbour levy")
+        assert "Summarising" in shown
+        assert all("Analysing" in widget_text(app, pane) for pane in screen.panes)
+        release.set()
+        await settle(pilot)
+        assert "Summarising" not in widget_text(app, screen.reader)
+        assert "Ines Marsh" in widget_text(app, screen.query_one(QuotesPane))
+
+
+async def test_the_next_story_is_read_ahead_and_opens_without_the_store(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.pause(READ_AHEAD_DELAY * 2)
+        await settle(pilot)
+        screen = main_screen(app)
+        following = screen.stories.row_at(1)
+        assert following is not None
+
+        async def no_store(*args: object) -> None:
+            raise AssertionError("the open path went to the store")
+
+        for name in ("article", "reading", "fetch_story", "analyse", "related"):
+            setattr(app.library, name, no_store)
+        await pilot.press("j")
+        await settle(pilot)
+        assert screen.reading is not None and screen.reading.article.id == following.id
+        shown = widget_text(app, screen.reader)
+        assert shown.startswith(flat(following.title)) and "Summary" in shown
+        assert "Ines Marsh" in widget_text(app, screen.query_one(QuotesPane))
+
+
+async def test_a_story_that_fails_to_analyse_ahead_fails_only_when_opened(tmp_path: Path) -> None:
+    from tui_support import fixed_analysis
+
+    def fragile(article: Article, sentences: int) -> Analysis:
+        if "harbour levy" in (article.title or ""):
+            raise ValueError("no sentences here")
+        return fixed_analysis(article, sentences)
+
+    app = make_app(tmp_path)
+    app.library.analyser = fragile
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.pause(READ_AHEAD_DELAY * 2)
+        await settle(pilot)
+        assert app.is_running
+        screen = main_screen(app)
+        await pilot.press("j")
+        await settle(pilot)
+        assert app.is_running and screen.reading is None
+        assert "Analysis failed" in widget_text(app, screen.query_one(QuotesPane))
+        assert widget_text(app, screen.reader).startswith("Port of Valmora sets €120m")
+
+
+async def test_the_list_cursor_is_drawn_on_the_story_the_reader_shows(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        stories = screen.stories
+        cursor = stories.get_component_rich_style("story-list--cursor").bgcolor
+
+        def lit_rows() -> list[int]:
+            region = stories.scrollable_content_region
+            strips = app.screen._compositor.render_strips()[region.y : region.bottom]
+            return [
+                y // ROW_HEIGHT
+                for y, strip in enumerate(strips)
+                if any(s.style is not None and s.style.bgcolor == cursor for s in strip)
+            ]
+
+        assert set(lit_rows()) == {0}
+        await pilot.press("j", "j")
+        await settle(pilot)
+        assert set(lit_rows()) == {2}
+        assert screen.reader.article is not None
+        assert widget_text(app, screen.reader).startswith(flat(screen.reader.article.title or ""))
 
 
 async def test_help_screen_lists_the_keys_from_the_bindings(tmp_path: Path) -> None:

@@ -62,7 +62,7 @@ async def test_markup_and_escapes_in_a_title_show_literally_and_never_act(tmp_pa
         # "[red]x[/red] " is 13 characters: the fake action starts at 13, its "q" is at 30.
         for x in (13, 20, 30):
             await pilot.click(StoryList, offset=(2 + x, 0))
-            await pilot.click("#reader-head", offset=(x, 0))
+            await pilot.click("#reader", offset=(1 + x, 0))  # the title, after the padding
         await settle(pilot)
         assert app.is_running and app.return_code is None
         assert stories.total == 1

@@ -9,7 +9,7 @@ the terminal. Nothing here reads the clock: dates print as stored.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import Protocol, cast, runtime_checkable
 
 from rich.text import Text
 
@@ -63,9 +63,17 @@ class StoryReach(Protocol):
     members: int
 
 
+# Whether rows of a type carry story counts: a protocol check is slow, and the list asks per line.
+_REACH_BY_TYPE: dict[type, bool] = {}
+
+
 def story_reach(row: ArticleRow) -> StoryReach | None:
     """The row's story counts when the list is grouped by story, else None."""
-    return row if isinstance(row, StoryReach) else None
+    kind = type(row)
+    known = _REACH_BY_TYPE.get(kind)
+    if known is None:
+        known = _REACH_BY_TYPE[kind] = isinstance(row, StoryReach)
+    return cast(StoryReach, row) if known else None
 
 
 def _plural(count: int, word: str, plural: str | None = None) -> str:

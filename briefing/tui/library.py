@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -35,6 +36,7 @@ __all__ = [
     "STANDARD_VIEWS",
     "Library",
     "ListQuery",
+    "Opening",
     "Reading",
     "SearchHit",
     "default_analyser",
@@ -60,6 +62,8 @@ STANDARD_VIEWS: tuple[tuple[str, str], ...] = (
 )
 LAST_BRIEFING = "last_briefing"
 SEARCH_LIMIT = 500
+READ_AHEAD_KEPT = 8  # stories kept ready to show (each holds its text and analysis)
+RELATED_SHOWN = 8  # related stories listed beside an open story
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,20 @@ class Reading:
     related: tuple[RelatedRow, ...] = ()
 
 
+@dataclass(frozen=True)
+class Opening:
+    """What one trip to the database finds for a story the reader opens.
+
+    `reading` is there when the analysis was cached; otherwise `Library.analyse`
+    makes it. `related_problem` says why the related stories could not be read.
+    """
+
+    article: Article
+    reading: Reading | None
+    related: tuple[RelatedRow, ...]
+    related_problem: str | None = None
+
+
 Analyser = Callable[[Article, int], Analysis]
 
 
@@ -135,6 +153,8 @@ class Library:
         self.analyser = analyser
         self.read_only = False
         self._store: Store | None = None
+        # Stories read ahead of the reader (the neighbours of the open one), ready to show.
+        self._ready: OrderedDict[tuple[int, int], Reading] = OrderedDict()
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefing-store")
         self._cpu = ThreadPoolExecutor(max_workers=2, thread_name_prefix="briefing-analysis")
 
@@ -310,10 +330,69 @@ class Library:
         """Clean and analyse on an analysis thread (pure CPU work, no store access)."""
         return _document(article), self.analyser(article, self.summary_sentences)
 
+    async def fetch_story(self, article_id: int) -> Opening | None:
+        """The article, its cached analysis and its related stories in one database trip.
+
+        A cached story's text is cleaned on the database thread too (about a
+        millisecond): under load every hop between threads costs more than that.
+        """
+        from briefing.errors import BriefingError
+
+        sentences = self.summary_sentences
+
+        def work() -> Opening | None:
+            article = self.store.article(article_id)
+            if article is None:
+                return None
+            problem = None
+            try:
+                related = tuple(self.store.related(article_id, RELATED_SHOWN))
+            except BriefingError as exc:
+                related, problem = (), str(exc)
+            cached = self.store.cached_analysis(article.analysis_key(sentences))
+            reading = None
+            if cached is not None:
+                reading = Reading(article, _document(article), cached, related)
+            return Opening(article, reading, related, problem)
+
+        return await self._on_db(work)
+
+    async def analyse(self, opening: Opening) -> Reading:
+        """The reading of a story whose analysis was not cached: analysed, then cached."""
+        reading = await self.reading(opening.article)
+        return replace(reading, related=opening.related)
+
     async def related(self, article_id: int, k: int = 8) -> list[RelatedRow]:
         """Other reports of the same story, best first."""
 
         return await self._on_db(lambda: list(self.store.related(article_id, k)))
+
+    def ready(self, article_id: int) -> Reading | None:
+        """The story as `read_ahead` left it (related stories included), if it did."""
+        return self._ready.get((article_id, self.summary_sentences))
+
+    def forget_ready(self) -> None:
+        """Drop the stories read ahead: new articles may have changed their related stories."""
+        self._ready.clear()
+
+    async def read_ahead(self, article_ids: Sequence[int]) -> None:
+        """Fetch, clean and analyse these stories now, so opening one needs no waiting."""
+        for article_id in article_ids:
+            key = (article_id, self.summary_sentences)
+            if key in self._ready:
+                self._ready.move_to_end(key)
+                continue
+            try:
+                opening = await self.fetch_story(article_id)
+                if opening is None or opening.related_problem is not None:
+                    continue
+                reading = opening.reading or await self.analyse(opening)
+            except Exception as exc:  # noqa: BLE001 - opening the story will say what is wrong
+                log.warning("reading article %s ahead failed: %r", article_id, exc)
+                continue
+            self._ready[key] = reading
+            while len(self._ready) > READ_AHEAD_KEPT:
+                self._ready.popitem(last=False)
 
     async def warm(self, article_ids: Sequence[int]) -> int:
         """Analyse stories ahead of the reader so opening them is instant; returns how many."""
@@ -325,7 +404,11 @@ class Library:
             key = article.analysis_key(self.summary_sentences)
             if await self._on_db(lambda k=key: self.store.cached_analysis(k)) is not None:
                 continue
-            await self.reading(article)
+            try:
+                await self.reading(article)
+            except Exception as exc:  # noqa: BLE001 - opening the story will say what is wrong
+                log.warning("analysing article %s ahead failed: %r", article_id, exc)
+                continue
             done += 1
         return done
 

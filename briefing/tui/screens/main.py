@@ -7,7 +7,9 @@ workers, so the interface never waits on the disk, the network or analysis.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -16,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, OptionList, Static
 from textual.worker import get_current_worker
@@ -37,6 +40,10 @@ if TYPE_CHECKING:
 __all__ = ["MainScreen", "Undo"]
 
 WARM_AHEAD = 30  # stories analysed in the background after the list appears
+# Seconds the previous story stays up while the next one's analysis loads (cached: a few ms).
+WAITING_DELAY = 0.05
+# Seconds on a story before the stories next to it are read ahead.
+READ_AHEAD_DELAY = 0.15
 
 
 @dataclass(frozen=True)
@@ -100,6 +107,8 @@ class MainScreen(Screen[None]):
         self.snippets: dict[int, str] = {}
         self.active_pane = 1
         self.ready = False
+        self._waiting: Timer | None = None
+        self._read_ahead_timer: Timer | None = None
 
     @property
     def briefing_app(self) -> BriefingApp:
@@ -148,10 +157,15 @@ class MainScreen(Screen[None]):
         self.query_state = replace(self.query_state, grouped=self.grouped)
         self._activate_pane(1)
         self.stories.describe = self.row_text
+        self.stories.cursor_paint_delay = WAITING_DELAY
         for pane in self.panes:
             pane.show_waiting("Open a story to see this.")
         self.stories.focus()
         self.start()
+
+    def on_unmount(self) -> None:
+        # What `start` froze becomes collectable again (several apps run in one test process).
+        gc.unfreeze()
 
     @property
     def narrow(self) -> bool:
@@ -195,6 +209,9 @@ class MainScreen(Screen[None]):
             )
         self.stories.refresh()
         self.ready = True
+        # What start-up built lives as long as the app: the collector stops walking it, so a
+        # full collection no longer stalls a keypress for tens of milliseconds.
+        gc.freeze()
         self.warm()
         if not app.offline:
             app.start_refresh(all_feeds=False, quiet=True)
@@ -210,6 +227,7 @@ class MainScreen(Screen[None]):
     async def reload(self, keep: ArticleRow | None = None) -> None:
         """Re-read the current view from the store, keeping the cursor on `keep` if present."""
         query = self.query_state
+        self.library.forget_ready()
         total = await self.library.count(query)
         if query.search is not None:
             hits = await self.library.search(query.search)
@@ -228,6 +246,7 @@ class MainScreen(Screen[None]):
         self.stories.reset(total, loader, cursor)
         if total == 0:
             self.reading = None
+            self._cancel_waiting()
             self.reader.show_placeholder("No stories in this view.")
             for pane in self.panes:
                 pane.show_waiting("No story open.")
@@ -249,7 +268,14 @@ class MainScreen(Screen[None]):
 
     @on(StoryList.Highlighted)
     def on_story_highlighted(self, event: StoryList.Highlighted) -> None:
-        self.open_story(event.row.id, mark_read=False)
+        ready = self.library.ready(event.row.id)
+        if ready is None:
+            self.open_story(event.row.id, mark_read=False)
+            return
+        # Read ahead: shown now, in the frame that moves the cursor, with no worker or thread.
+        self.workers.cancel_group(self, "open")
+        self.reading = ready
+        self.show_reading(ready)
 
     @on(StoryList.Selected)
     def on_story_selected(self, event: StoryList.Selected) -> None:
@@ -260,7 +286,14 @@ class MainScreen(Screen[None]):
 
     @work(group="open", exclusive=True)
     async def open_story(self, article_id: int, mark_read: bool) -> None:
-        """Show the article at once; its analysis and related stories follow."""
+        """Show the article with its panes once its analysis is ready.
+
+        One trip to the database thread brings the article, its cached
+        analysis and its related stories, so the previous story stays up until
+        then and the screen changes once; the raw text and the panes'
+        "Analysing" lines appear only if the story has to be analysed and that
+        takes longer than `WAITING_DELAY`.
+        """
         worker = get_current_worker()
         if mark_read:
             row = self.stories.current
@@ -268,38 +301,75 @@ class MainScreen(Screen[None]):
                 self.stories.update_row(await self.library.set_flag(row, "read", True))
                 await self.refresh_counts()
         if self.reading is not None and self.reading.article.id == article_id:
+            self.stories.paint_cursor()
             return
-        article = await self.library.article(article_id)
+        self._cancel_waiting()
+        ready = self.library.ready(article_id)
+        if ready is not None:
+            self.reading = ready
+            self.show_reading(ready)
+            return
+        try:
+            opening = await self.library.fetch_story(article_id)
+        except BriefingError as exc:
+            if worker.is_cancelled or not self.is_attached:
+                return
+            self.stories.paint_cursor()
+            self.notify(str(exc), title="Store", severity="error", markup=False)
+            return
         if worker.is_cancelled or not self.is_attached:
             return
-        if article is None:
+        if opening is None:
+            self.reading = None
+            self.stories.paint_cursor()
             self.reader.show_placeholder("This story is no longer stored.")
             return
-        self.reading = None
+        if opening.related_problem is not None:
+            self.notify(
+                f"Related stories: {opening.related_problem}", severity="warning", markup=False
+            )
+        article = opening.article
+        reading = opening.reading
+        if reading is None:
+            self.reading = None
+            self._waiting = self.set_timer(WAITING_DELAY, partial(self._show_waiting, article))
+            try:
+                reading = await self.library.analyse(opening)
+            except Exception as exc:  # noqa: BLE001 - one bad article must not close the reader
+                if worker.is_cancelled or not self.is_attached:
+                    return
+                self.log.error(f"analysis of article {article_id} failed: {exc!r}")
+                self.notify(
+                    f"Could not analyse this story: {type(exc).__name__}: {safe(str(exc), 200)}",
+                    severity="error",
+                    markup=False,
+                )
+                self._show_waiting(article, "Analysis failed for this story.")
+                return
+            if worker.is_cancelled or not self.is_attached:
+                return
+        self.reading = reading
+        self.show_reading(reading)
+
+    def _show_waiting(self, article: Article, message: str = "Analysing\u2026") -> None:
+        """The analysis is slow: show the raw text, and say so in the panes."""
+        self._cancel_waiting()
+        if not self.is_attached:
+            return
+        self.stories.paint_cursor()
         self.reader.show_article(article)
         for pane in self.panes:
-            pane.show_waiting()
-        try:
-            reading = await self.library.reading(article)
-        except Exception as exc:  # noqa: BLE001 - one bad article must not close the reader
-            self.log.error(f"analysis of article {article_id} failed: {exc!r}")
-            self.notify(
-                f"Could not analyse this story: {type(exc).__name__}: {safe(str(exc), 200)}",
-                severity="error",
-                markup=False,
-            )
-            for pane in self.panes:
-                pane.show_waiting("Analysis failed for this story.")
-            return
-        if worker.is_cancelled or not self.is_attached:
-            return
-        related = await self.library.related(article_id)
-        if worker.is_cancelled or not self.is_attached:
-            return
-        self.reading = replace(reading, related=tuple(related))
-        self.show_reading(self.reading)
+            pane.show_waiting(message)
+
+    def _cancel_waiting(self) -> None:
+        timer, self._waiting = self._waiting, None
+        if timer is not None:
+            timer.stop()
 
     def show_reading(self, reading: Reading) -> None:
+        """The story, its panes and the list's cursor on it, drawn in one frame."""
+        self._cancel_waiting()
+        self.stories.paint_cursor()
         self.reader.show_analysis(reading.article, reading.document, reading.analysis)
         quotes, figures, related = self.panes
         assert isinstance(quotes, QuotesPane)
@@ -308,6 +378,19 @@ class MainScreen(Screen[None]):
         quotes.show(reading.analysis.quotes)
         figures.show(reading.analysis.figures)
         related.show(reading.related)
+        # Once the user stays on this story: reading ahead must not slow the drawing of this
+        # one, nor run for every story a held key passes over.
+        if self._read_ahead_timer is not None:
+            self._read_ahead_timer.stop()
+        self._read_ahead_timer = self.set_timer(READ_AHEAD_DELAY, self.read_ahead)
+
+    @work(group="read-ahead", exclusive=True)
+    async def read_ahead(self) -> None:
+        """Ready the stories above and below the cursor, so j and k show them at once."""
+        self._read_ahead_timer = None
+        stories = self.stories
+        rows = [stories.row_at(i) for i in (stories.cursor + 1, stories.cursor - 1) if i >= 0]
+        await self.library.read_ahead([row.id for row in rows if row is not None])
 
     @on(OptionList.OptionHighlighted)
     def on_pane_highlighted(self, event: OptionList.OptionHighlighted) -> None:

@@ -27,6 +27,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 
 from briefing.models import ArticleRow
 from briefing.tui.formatting import member_lines, row_lines
@@ -97,6 +98,13 @@ class StoryList(ScrollView, can_focus=True):
         # Expanded stories: the store position of the story row -> its other reports.
         self._expanded: dict[int, list[ArticleRow]] = {}
         self._expanded_ids: dict[int, int] = {}  # the same positions -> the story row's id
+        # Seconds a cursor move may wait to be drawn, so that it shows in the same frame as the
+        # story it opens (whose screen calls `paint_cursor`); 0 draws it at once.
+        self.cursor_paint_delay = 0.0
+        self._unpainted: set[int] = set()
+        self._paint_timer: Timer | None = None
+        self._last_described: tuple[int, ArticleRow, tuple[Text, Text]] | None = None
+        self._base_style: Style | None = None
 
     # -- data -------------------------------------------------------------------------------
 
@@ -261,12 +269,32 @@ class StoryList(ScrollView, can_focus=True):
     def watch_cursor(self, old: int, new: int) -> None:
         self._announced = None if old != new else self._announced
         if self.total:
-            region = Region(0, new * ROW_HEIGHT, max(1, self.size.width), ROW_HEIGHT)
-            self.scroll_to_region(region, animate=False, force=True)
             if self.row_at(new) is None:
                 self._want(new)
             self._announce()
-        self.refresh()
+        self._unpainted.update((old, new))
+        if self.cursor_paint_delay <= 0 or not self.is_attached:
+            self.paint_cursor()
+        elif self._paint_timer is None:
+            # Not restarted by the next move: a held key still shows the cursor moving.
+            self._paint_timer = self.set_timer(self.cursor_paint_delay, self.paint_cursor)
+
+    def paint_cursor(self) -> None:
+        """Scroll to the cursor and draw the rows it has left and reached since the last time.
+
+        Only those rows are drawn again, unless the list has to scroll.
+        """
+        timer, self._paint_timer = self._paint_timer, None
+        if timer is not None:
+            timer.stop()
+        if not self._unpainted:
+            return
+        if self.total:
+            region = Region(0, self.cursor * ROW_HEIGHT, max(1, self.size.width), ROW_HEIGHT)
+            self.scroll_to_region(region, animate=False, force=True)
+        for index in self._unpainted:
+            self.refresh_lines(index * ROW_HEIGHT, ROW_HEIGHT)
+        self._unpainted.clear()
 
     def action_cursor_down(self) -> None:
         self.cursor += 1
@@ -307,7 +335,7 @@ class StoryList(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._base_style or self.rich_style
         line = self.scroll_offset.y + y
         index, part = divmod(line, ROW_HEIGHT)
         if self.total == 0:
@@ -322,14 +350,29 @@ class StoryList(ScrollView, can_focus=True):
         if row is None:
             self._want(index)
             text = Text("  \u2026" if part == 0 else "")
-        elif self.is_member(index):
-            text = self.describe_member(row)[part]
         else:
-            text = self.describe(row)[part]
+            text = self._describe(index, row)[part]
         style = base
         if index == self.cursor:
             style = base + self.get_component_rich_style("story-list--cursor")
         return self._strip(text, width, style)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._last_described = None  # what a row shows may have changed since the last frame
+        self._base_style = self.rich_style  # once per frame, not per line
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._base_style = None
+
+    def _describe(self, index: int, row: ArticleRow) -> tuple[Text, Text]:
+        """Both lines of a row; they are drawn one after the other, so the last row is kept."""
+        last = self._last_described
+        if last is not None and last[0] == index and last[1] is row:
+            return last[2]
+        lines = self.describe_member(row) if self.is_member(index) else self.describe(row)
+        self._last_described = (index, row, lines)
+        return lines
 
     def _strip(self, text: Text, width: int, style: Style) -> Strip:
         text = text.copy()

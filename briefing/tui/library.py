@@ -155,6 +155,9 @@ class Library:
         self._store: Store | None = None
         # Stories read ahead of the reader (the neighbours of the open one), ready to show.
         self._ready: OrderedDict[tuple[int, int], Reading] = OrderedDict()
+        # The last search's hits: one list load asks for its count, snippets and pages, and
+        # each would otherwise run the full-text query again. Any write forgets it.
+        self._searched: tuple[str, list[SearchHit]] | None = None
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefing-store")
         self._cpu = ThreadPoolExecutor(max_workers=2, thread_name_prefix="briefing-analysis")
 
@@ -216,6 +219,7 @@ class Library:
         if not articles or self.read_only:
             return 0, problems
         added = await self._on_db(lambda: self.store.import_seeds(articles))
+        self._searched = None
         return int(added), problems
 
     # -- the story list ---------------------------------------------------------------------
@@ -298,14 +302,18 @@ class Library:
         return await self._on_db(work)
 
     async def search(self, text: str) -> list[SearchHit]:
-        """Full-text search over titles and bodies, best matches first."""
+        """Full-text search over titles, bodies and page text, best matches first."""
+        if self._searched is not None and self._searched[0] == text:
+            return self._searched[1]
 
         def work() -> list[SearchHit]:
             return [
                 SearchHit(row, snippet) for row, snippet in self.store.search(text, SEARCH_LIMIT)
             ]
 
-        return await self._on_db(work)
+        hits = await self._on_db(work)
+        self._searched = (text, hits)
+        return hits
 
     # -- one story --------------------------------------------------------------------------
 
@@ -372,8 +380,9 @@ class Library:
         return self._ready.get((article_id, self.summary_sentences))
 
     def forget_ready(self) -> None:
-        """Drop the stories read ahead: new articles may have changed their related stories."""
+        """Drop the stories read ahead and the last search: new articles may change both."""
         self._ready.clear()
+        self._searched = None
 
     async def read_ahead(self, article_ids: Sequence[int]) -> None:
         """Fetch, clean and analyse these stories now, so opening one needs no waiting."""
@@ -416,16 +425,19 @@ class Library:
 
     async def set_flag(self, row: ArticleRow, flag: Flag, value: bool) -> ArticleRow:
         """Set one mark and return the row as it now is."""
+        self._searched = None
         await self._on_db(lambda: self.store.set_flag(row.id, flag, value))
         changes: dict[str, Any] = {flag: value}
         return replace(row, **changes)
 
     async def add_tag(self, row: ArticleRow, tag: str) -> ArticleRow:
+        self._searched = None
         await self._on_db(lambda: self.store.add_tag(row.id, tag))
         tags = row.tags if tag in row.tags else (*row.tags, tag)
         return replace(row, tags=tags)
 
     async def remove_tag(self, row: ArticleRow, tag: str) -> ArticleRow:
+        self._searched = None
         await self._on_db(lambda: self.store.remove_tag(row.id, tag))
         return replace(row, tags=tuple(t for t in row.tags if t != tag))
 
@@ -451,6 +463,7 @@ class Library:
         """Fetch `feeds`; the refresh module keeps store calls and parsing off the event loop."""
         from briefing.refresh import refresh
 
+        self._searched = None
         return await refresh(self.store, settings, feeds, on_feed=on_feed)
 
     # -- digest -----------------------------------------------------------------------------

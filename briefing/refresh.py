@@ -9,7 +9,10 @@ Saves run on one writer thread fed by a bounded queue: the event loop never
 waits on SQLite, and feeds parsed faster than they can be saved wait in the
 queue (bounded memory) rather than pile up. For feeds with `full_text` on,
 each new article's page is fetched over the same client, per-host limit and
-deadline, and its main text is stored beside the teaser. After the run,
+deadline, and its main text is stored beside the teaser. Saved articles are
+filed into related stories in separate transactions, in batches whenever the
+writer has nothing to save and completely before the run ends; feeds that
+answered 304 have their schedule recorded in batches. After the run,
 retention expires old read/dismissed articles. This module draws nothing:
 callers (the CLI, the reader) get a `FeedReport` per feed.
 """
@@ -20,6 +23,8 @@ import asyncio
 import dataclasses
 import functools
 import inspect
+import itertools
+import logging
 import queue
 import threading
 from collections.abc import Awaitable, Callable, Sequence
@@ -29,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from briefing.config import Settings
+from briefing.errors import StoreError
 from briefing.models import Article, FeedStatus
 
 if TYPE_CHECKING:
@@ -51,8 +57,15 @@ __all__ = [
 PROCESS_POOL_FROM = 24
 # Feeds parsed but not yet saved, at most: beyond this, landed feeds wait for the writer.
 WRITE_QUEUE = 16
+# Feeds that answered 304, recorded together in one transaction (a crash costs a re-check).
+NOT_MODIFIED_BATCH = 100
+# Articles filed into related stories per transaction while the writer has nothing to save.
+INDEX_BATCH = 200
+# File saved articles into related stories during the run (off: saving only, e.g. to time it).
+INDEX_RELATED = True
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -85,6 +98,7 @@ class RefreshReport:
 
     feeds: list[FeedReport] = field(default_factory=list)
     expired: int = 0
+    indexed: int = 0  # articles filed into related stories after saving
 
     @property
     def new(self) -> int:
@@ -157,14 +171,63 @@ def _read_local(path: Path, limit: int) -> bytes:
     return data
 
 
+class _Indexer:
+    """Saved articles waiting to be filed into related stories (used on the writer thread only).
+
+    Saving a feed and indexing its articles are separate transactions: a feed's
+    articles are stored (and shown) without waiting for the story index, which
+    catches up in batches whenever the writer has nothing to save, and fully
+    before the refresh returns. Articles a crash left unfiled are found by
+    `Store.unindexed` and filed by the next refresh.
+    """
+
+    def __init__(self, store: Store, enabled: bool) -> None:
+        self._store = store
+        self._pending: dict[int, None] = {}
+        self.enabled = enabled
+        self.indexed = 0
+        self.problem: StoreError | None = None
+
+    def add(self, article_ids: Sequence[int]) -> None:
+        if self.enabled:
+            self._pending.update(dict.fromkeys(article_ids))
+
+    def step(self) -> bool:
+        """File one batch; False when nothing was waiting (or the store refused)."""
+        if not self._pending or self.problem is not None:
+            return False
+        batch = list(itertools.islice(self._pending, INDEX_BATCH))
+        try:
+            self.indexed += self._store.index_articles(batch)
+        except StoreError as exc:  # disk full, say: saving matters more; reported at the end
+            self.problem = exc
+            return False
+        for article_id in batch:
+            del self._pending[article_id]
+        return True
+
+    def finish(self) -> int:
+        """File everything still waiting, and articles earlier runs left unfiled."""
+        if not self.enabled:
+            return self.indexed
+        self._pending.update(dict.fromkeys(self._store.unindexed(limit=1_000_000)))
+        while self.step():
+            pass
+        if self.problem is not None:
+            raise self.problem
+        return self.indexed
+
+
 class _Writer:
     """One thread that runs the store's writes in order, so the event loop never waits on them.
 
     `submit` waits while `limit` writes are queued: feeds parsed faster than they can be
     saved stay with the fetcher (whose concurrency is bounded) instead of piling up here.
+    When no write is queued the thread runs `idle` (one short step of deferred work).
     """
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, idle: Callable[[], bool] | None = None) -> None:
+        self._idle = idle
         self._loop = asyncio.get_running_loop()
         self._room = asyncio.Semaphore(limit)
         self._jobs: queue.SimpleQueue[tuple[Callable[[], Any], asyncio.Future[Any]] | None]
@@ -182,8 +245,17 @@ class _Writer:
     async def run(self, work: Callable[[], T]) -> T:
         return await (await self.submit(work))
 
+    def _next(self) -> tuple[Callable[[], Any], asyncio.Future[Any]] | None:
+        while self._idle is not None:
+            try:
+                return self._jobs.get_nowait()
+            except queue.Empty:
+                if not self._idle():
+                    break
+        return self._jobs.get()
+
     def _run(self) -> None:
-        while (job := self._jobs.get()) is not None:
+        while (job := self._next()) is not None:
             work, future = job
             try:
                 result = work()
@@ -282,8 +354,17 @@ async def _add_full_text(
     return dataclasses.replace(report, full_texts=saved, problems=report.problems + tuple(problems))
 
 
+async def _settle_quietly(saving: asyncio.Future[Any], failures: list[BaseException]) -> None:
+    """Wait for a write nobody else awaits, keeping its failure for the run to report."""
+    try:
+        await saving
+    except BaseException as exc:
+        failures.append(exc)
+        raise
+
+
 def _save_local(
-    store: Store, feed: FeedStatus, settings: Settings
+    store: Store, feed: FeedStatus, settings: Settings, indexer: _Indexer
 ) -> tuple[FeedReport, tuple[int, ...]]:
     """Read, parse and save a local feed file (runs on the writer thread)."""
     from briefing.sources.parse import parse_feed
@@ -308,7 +389,9 @@ def _save_local(
             error=parsed.error,
             etag=None if parsed.error else validator,
             title=parsed.title,
+            index=False,
         )
+        indexer.add(saved.ids)
         report = FeedReport(
             feed.id,
             _name(feed, parsed),
@@ -325,7 +408,7 @@ def _save_local(
 
 
 def _save_outcome(
-    store: Store, feed: FeedStatus, outcome: FeedOutcome
+    store: Store, feed: FeedStatus, outcome: FeedOutcome, indexer: _Indexer
 ) -> tuple[FeedReport, tuple[int, ...]]:
     """Save one fetched feed in one transaction (runs on the writer thread)."""
     fetch = outcome.fetch
@@ -342,7 +425,9 @@ def _save_outcome(
         title=parsed.title if parsed is not None else None,
         new_url=fetch.permanent_redirect,
         not_modified=fetch.not_modified,
+        index=False,
     )
+    indexer.add(saved.ids)
     report = FeedReport(
         feed.id,
         _name(feed, parsed),
@@ -378,7 +463,8 @@ async def refresh(
     loop = asyncio.get_running_loop()
     own_client = client is None
     http = client or make_client(settings.network)
-    writer = _Writer(WRITE_QUEUE)
+    indexer = _Indexer(store, INDEX_RELATED)
+    writer = _Writer(WRITE_QUEUE, indexer.step)
     pages = _FullTextRun(
         http,
         settings,
@@ -387,6 +473,7 @@ async def refresh(
     )
     finishing: set[asyncio.Task[None]] = set()
     failures: list[BaseException] = []
+    spaced = False  # checkpoints spaced out for this run (restored at its end)
 
     async def deliver(feed_report: FeedReport) -> None:
         report.feeds.append(feed_report)
@@ -416,10 +503,13 @@ async def refresh(
 
     try:
         for feed in [feed for feed in feeds if is_local_feed(feed.url)]:
-            await hand_over(feed, functools.partial(_save_local, store, feed, settings))
+            await hand_over(feed, functools.partial(_save_local, store, feed, settings, indexer))
 
         web = [feed for feed in feeds if not is_local_feed(feed.url)]
         by_id = {feed.id: feed for feed in web}
+        if len(web) >= PROCESS_POOL_FROM:
+            await writer.run(store.spaced_checkpoints)
+            spaced = True
         states = await writer.run(lambda: store.fetch_states([feed.id for feed in web]))
         requests = []
         for feed in web:
@@ -427,11 +517,32 @@ async def refresh(
             validators = FetchState(state.etag, state.last_modified) if state else FetchState()
             requests.append(FeedRequest(feed.url, validators, feed.id))
 
+        unchanged: list[tuple[int, datetime | None]] = []
+
+        async def record_unchanged() -> None:
+            checks = unchanged.copy()
+            unchanged.clear()
+            if checks:
+                saving = await writer.submit(lambda: store.record_not_modified(checks))
+                task = asyncio.create_task(_settle_quietly(saving, failures))
+                finishing.add(task)
+                task.add_done_callback(finishing.discard)
+
         async def landed(outcome: FeedOutcome) -> None:
             key = outcome.request.key
             assert isinstance(key, int)  # the feed id given to FeedRequest above
             feed = by_id[key]
-            await hand_over(feed, lambda: _save_outcome(store, feed, outcome))
+            fetch = outcome.fetch
+            if fetch.not_modified and outcome.error is None and not fetch.permanent_redirect:
+                # Nothing to save but the schedule: written in batches, reported at once.
+                if failures:
+                    raise failures[0]
+                unchanged.append((feed.id, outcome.next_due))
+                if len(unchanged) >= NOT_MODIFIED_BATCH:
+                    await record_unchanged()
+                await deliver(FeedReport(feed.id, feed.title, feed.url, not_modified=True))
+                return
+            await hand_over(feed, lambda: _save_outcome(store, feed, outcome, indexer))
 
         if requests:
             mode: ParseMode = parse or (
@@ -445,16 +556,23 @@ async def refresh(
                 parse=mode,
                 deadline=deadline,
             )
+            await record_unchanged()
         while finishing:
             await asyncio.gather(*finishing, return_exceptions=True)
         if failures:
             raise failures[0]
+        report.indexed = await writer.run(indexer.finish)
         if settings.general.retention_days > 0:
             days = settings.general.retention_days
             report.expired = await writer.run(lambda: store.expire(days))
     finally:
         for task in finishing:
             task.cancel()
+        if spaced:
+            try:
+                await writer.run(store.regular_checkpoints)
+            except StoreError as exc:  # the run's own outcome (or error) matters more
+                log.info("could not restore the checkpoint interval: %s", exc)
         await writer.close()
         if own_client:
             await http.aclose()

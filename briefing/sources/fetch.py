@@ -17,6 +17,7 @@ import asyncio
 import concurrent.futures
 import dataclasses
 import email.utils
+import functools
 import inspect
 import multiprocessing
 import os
@@ -32,7 +33,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from briefing.config import NetworkSettings
-from briefing.sources.parse import ParsedFeed, parse_feed
+from briefing.sources.parse import ParsedFeed, parse_feed, parser_process_started
 
 __all__ = [
     "DEFAULT_INTERVAL",
@@ -380,19 +381,18 @@ def next_due(
     return now + min(wait, MAX_INTERVAL)
 
 
-def _parse_job(body: bytes, url: str, headers: Mapping[str, str], limit: int) -> ParsedFeed:
-    return parse_feed(body, url, headers, max_bytes=limit)
-
-
 def _executor(mode: ParseMode, workers: int | None) -> concurrent.futures.Executor | None:
     if mode == "inline":
         return None
     count = workers or max(1, min(4, os.cpu_count() or 1))
     if mode == "thread":
         return concurrent.futures.ThreadPoolExecutor(count, thread_name_prefix="feed-parse")
-    # forkserver: forking a process that runs threads (the TUI) can deadlock.
-    context = multiprocessing.get_context("forkserver")
-    return concurrent.futures.ProcessPoolExecutor(count, mp_context=context)
+    # Fresh interpreters: forking a process that runs threads (the TUI) can deadlock, and
+    # unlike forkserver, spawn keeps no extra server process in memory.
+    context = multiprocessing.get_context("spawn")
+    return concurrent.futures.ProcessPoolExecutor(
+        count, mp_context=context, initializer=parser_process_started
+    )
 
 
 OnResult = Callable[[FeedOutcome], Awaitable[None] | None]
@@ -434,11 +434,15 @@ async def fetch_all(
     async def parse_body(result: FetchResult) -> ParsedFeed | None:
         if result.body is None:
             return None
-        job = (result.body, result.final_url, result.headers, settings.max_bytes)
+        # A partial of `parse_feed` itself: a parser process then imports only the parsing
+        # modules, not this one (httpx is ten megabytes per process).
+        job = functools.partial(
+            parse_feed, result.body, result.final_url, result.headers, max_bytes=settings.max_bytes
+        )
         try:
             if executor is None:
-                return _parse_job(*job)
-            return await loop.run_in_executor(executor, _parse_job, *job)
+                return job()
+            return await loop.run_in_executor(executor, job)
         except concurrent.futures.BrokenExecutor as exc:
             return ParsedFeed(result.final_url, None, error=f"parser crashed: {exc}")
 

@@ -38,6 +38,7 @@ __all__ = [
     "StoryRow",
     "count_articles",
     "get_article",
+    "get_articles",
     "import_seeds",
     "list_articles",
     "save_entries",
@@ -174,6 +175,42 @@ def _clean(article: Article) -> Article:
     return dataclasses.replace(article, title=title, body=body, source=source)
 
 
+_INSERT_ARTICLE = (
+    "INSERT INTO articles (id, feed_id, guid, url, path, title, body, source, published, "
+    "added, sort_date, content_hash, words, full_text) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+
+
+class _Inserts:
+    """New articles of one save, written together (one statement for the batch).
+
+    Ids are handed out here (after the highest stored id, as SQLite would) so the
+    entries that follow can refer to an article before its row is written;
+    `flush` writes the rows, and must run before any other statement reads them.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self._rows: list[tuple[object, ...]] = []
+        self._next: int | None = None
+
+    def add(self, row: tuple[object, ...]) -> int:
+        if self._next is None:
+            self._next = (
+                int(self._conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0])
+                + 1
+            )
+        article_id = self._next
+        self._next += 1
+        self._rows.append((article_id, *row))
+        return article_id
+
+    def flush(self) -> None:
+        if self._rows:
+            self._conn.executemany(_INSERT_ARTICLE, self._rows)
+            self._rows.clear()
+
+
 def save_entries(
     conn: sqlite3.Connection,
     feed_id: int,
@@ -182,16 +219,22 @@ def save_entries(
     *,
     on_saved: IndexHook | None = None,
 ) -> SaveResult:
-    """Insert new entries and update changed ones; unchanged entries cost no SQL at all."""
+    """Insert new entries and update changed ones; unchanged entries cost no SQL at all.
+
+    New articles are inserted together at the end (or before any statement that
+    could read them), which keeps a feed's save to a handful of statements.
+    """
+    if not articles:
+        return SaveResult()
     feed_title = conn.execute("SELECT title, url FROM feeds WHERE id = ?", (feed_id,)).fetchone()
     default_source = (feed_title["title"] or feed_title["url"]) if feed_title else ""
     new = updated = skipped = 0
     ids: list[int] = []
     new_ids: list[int] = []
     stamp = to_epoch(now)
-    stored = _FeedIndex(conn, feed_id) if articles else None
+    stored = _FeedIndex(conn, feed_id)
+    inserts = _Inserts(conn)
     for raw in articles:
-        assert stored is not None
         article = _clean(raw)
         if not article.body.strip() and not (article.title or "").strip():
             skipped += 1
@@ -203,10 +246,7 @@ def save_entries(
             if stored.expired.intersection(tombstone_keys(article.guid, article.url, digest)):
                 skipped += 1
                 continue
-            cursor = conn.execute(
-                "INSERT INTO articles (feed_id, guid, url, path, title, body, source, published, "
-                "added, sort_date, content_hash, words, full_text) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            article_id = inserts.add(
                 (
                     feed_id,
                     article.guid,
@@ -221,9 +261,8 @@ def save_entries(
                     digest,
                     len(article.body.split()),
                     clean_text(article.full_text),
-                ),
+                )
             )
-            article_id = int(cursor.lastrowid or 0)
             stored.add(article_id, article.guid, article.url, digest, published)
             new += 1
             new_ids.append(article_id)
@@ -235,6 +274,7 @@ def save_entries(
             redated = published is not None and old_published != published
             if same_text:
                 if moved or redated:  # a moved link or a corrected date is not news
+                    inserts.flush()
                     conn.execute(
                         "UPDATE articles SET url = coalesce(?, url), "
                         "published = coalesce(?, published), "
@@ -249,6 +289,7 @@ def save_entries(
                         published if published is not None else old_published,
                     )
                 continue
+            inserts.flush()
             conn.execute(
                 "UPDATE articles SET guid = coalesce(?, guid), url = coalesce(?, url), "
                 "path = coalesce(?, path), title = ?, body = ?, "
@@ -279,7 +320,9 @@ def save_entries(
             updated += 1
         ids.append(article_id)
         if on_saved is not None:
+            inserts.flush()  # the hook may read the article's row
             on_saved(conn, article_id, article)
+    inserts.flush()
     return SaveResult(
         new=new, updated=updated, ids=tuple(ids), skipped=skipped, new_ids=tuple(new_ids)
     )
@@ -332,6 +375,19 @@ def get_article(conn: sqlite3.Connection, article_id: int) -> Article | None:
         (article_id,),
     ).fetchone()
     return None if row is None else article_from_row(row)
+
+
+def get_articles(conn: sqlite3.Connection, article_ids: Sequence[int]) -> list[Article]:
+    """The stored articles among these ids, in the order given (missing ones left out)."""
+    found: dict[int, Article] = {}
+    for chunk, marks in parameter_chunks(list(dict.fromkeys(article_ids))):
+        for row in conn.execute(
+            "SELECT id, feed_id, guid, url, path, title, body, source, published, full_text "
+            f"FROM articles WHERE id IN ({marks})",
+            tuple(chunk),
+        ):
+            found[row["id"]] = article_from_row(row)
+    return [found[article_id] for article_id in dict.fromkeys(article_ids) if article_id in found]
 
 
 def _last_briefing(conn: sqlite3.Connection) -> float:

@@ -30,6 +30,8 @@ from briefing.store.opening import WriterLock, check_file, connect, move_aside
 __all__ = ["Store"]
 
 log = logging.getLogger(__name__)
+DEFAULT_CHECKPOINT_PAGES = 1_000  # SQLite's own default
+BURST_CHECKPOINT_PAGES = 16_000  # 64 MB of 4 KB pages
 T = TypeVar("T")
 
 
@@ -193,6 +195,25 @@ class Store:
                     conn.execute("ROLLBACK")
                 raise self._error(exc) from exc
 
+    def spaced_checkpoints(self, pages: int = BURST_CHECKPOINT_PAGES) -> None:
+        """Let the write-ahead log grow to `pages` before copying it back (many saves ahead).
+
+        Each checkpoint rewrites the pages changed since the last one; during a
+        refresh that saves thousands of articles, checkpointing every 1,000 pages
+        (SQLite's default) rewrites the same index pages over and over.
+        `regular_checkpoints` restores the default and checkpoints once.
+        """
+        self._read(lambda conn: conn.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}"))
+
+    def regular_checkpoints(self) -> None:
+        """Back to SQLite's checkpoint interval, after one checkpoint that blocks no reader."""
+
+        def work(conn: sqlite3.Connection) -> None:
+            conn.execute(f"PRAGMA wal_autocheckpoint = {DEFAULT_CHECKPOINT_PAGES}")
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+        self._read(work)
+
     # -- feeds ---------------------------------------------------------------------------
 
     def add_feed(
@@ -248,10 +269,14 @@ class Store:
         title: str | None = None,
         new_url: str | None = None,
         not_modified: bool = False,
+        index: bool = True,
     ) -> SaveResult:
         """Save one fetched feed in one transaction: its entries and its fetch state.
 
         With `error` the feed is marked failed, yet entries salvaged from it are kept.
+        With `index` false the articles are not filed into related stories here: the
+        caller passes `SaveResult.ids` to `index_articles` later (`unindexed` finds any
+        a crash left behind).
         """
 
         def work(conn: sqlite3.Connection) -> SaveResult:
@@ -272,10 +297,56 @@ class Store:
             else:
                 feeds.record_failure(conn, feed_id, now, error, next_due=next_due)
             return article_queries.save_entries(
-                conn, feed_id, articles, now, on_saved=stories.index_hook
+                conn, feed_id, articles, now, on_saved=stories.index_hook if index else None
             )
 
         return self._write(work)
+
+    def record_not_modified(self, checks: Sequence[tuple[int, datetime | None]]) -> None:
+        """Remember that these feeds answered "not modified" (feed id, next due), together.
+
+        One transaction for many feeds: losing it to a crash costs only a repeated
+        conditional GET, and a refresh of mostly unchanged feeds spends no time on commits.
+        """
+        if not checks:
+            return
+
+        def work(conn: sqlite3.Connection) -> None:
+            now = _now()
+            for feed_id, next_due in checks:
+                feeds.record_success(conn, feed_id, now, next_due=next_due, not_modified=True)
+
+        self._write(work)
+
+    def index_articles(self, article_ids: Sequence[int]) -> int:
+        """File saved articles into related stories in one transaction; return how many.
+
+        Articles already filed are filed again (their text changed); the batch is
+        indexed together (`related.index_articles`), faster than one by one.
+        """
+
+        def work(conn: sqlite3.Connection) -> int:
+            # Articles removed since they were saved are simply not found.
+            found = article_queries.get_articles(conn, article_ids)
+            return len(stories.index_articles(conn, [(a.id, a) for a in found if a.id]))
+
+        return self._write(work) if article_ids else 0
+
+    def unindexed(self, limit: int = 1_000) -> list[int]:
+        """Saved articles not yet in the related-stories index, oldest first.
+
+        Two counts answer first (a millisecond): the search itself reads every
+        article id, which a refresh of unchanged feeds should not pay for.
+        """
+
+        def work(conn: sqlite3.Connection) -> list[int]:
+            articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+            filed = conn.execute("SELECT count(*) FROM related_docs").fetchone()[0]
+            # Index rows go with their article (ON DELETE CASCADE), so equal counts mean
+            # every article is filed.
+            return [] if filed >= articles else stories.unindexed(conn, limit)
+
+        return self._read(work)
 
     # -- articles ------------------------------------------------------------------------
 

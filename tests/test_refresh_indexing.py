@@ -1,0 +1,98 @@
+"""Refresh files saved articles into related stories after saving, and catches up leftovers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import briefing.refresh as refresh_module
+from briefing.config import Settings
+from briefing.models import Article
+from briefing.refresh import refresh_blocking
+from briefing.store import Store
+
+
+def _feed(items: list[tuple[str, str, str]]) -> bytes:
+    parts = [
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Desk</title>'
+    ]
+    for guid, title, body in items:
+        parts.append(
+            f"<item><guid>{guid}</guid><title>{title}</title>"
+            f"<pubDate>Mon, 02 Jun 2025 09:00:00 GMT</pubDate>"
+            f"<description>{body}</description></item>"
+        )
+    parts.append("</channel></rss>")
+    return "".join(parts).encode()
+
+
+STORY = "The harbour council approved a ferry budget of 5 million euros on Monday."
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    opened = Store.open(tmp_path / "briefing.db")
+    yield opened
+    opened.close()
+
+
+def test_every_saved_article_is_in_a_story_when_refresh_returns(
+    store: Store, tmp_path: Path
+) -> None:
+    first = tmp_path / "a.xml"
+    second = tmp_path / "b.xml"
+    first.write_bytes(
+        _feed([("a1", "Ferry budget approved", STORY), ("a2", "Grid", "Power grid.")])
+    )
+    second.write_bytes(_feed([("b1", "Council backs ferry budget", STORY)]))
+    feeds = [store.add_feed(str(first)), store.add_feed(str(second))]
+    report = refresh_blocking(store, Settings(), feeds)
+    assert report.new == 3
+    assert report.indexed == 3
+    assert store.unindexed() == []
+    ids = [article_id for feed in report.feeds for article_id in feed.article_ids]
+    stories = {
+        store.story_members(article_id)[0] for article_id in ids if store.story_members(article_id)
+    }
+    assert len(ids) == 3 and len(stories) == 2  # the two ferry reports share one story
+
+
+def test_changed_article_is_filed_again(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "a.xml"
+    path.write_bytes(_feed([("a1", "Ferry budget approved", STORY)]))
+    feed = store.add_feed(str(path))
+    refresh_blocking(store, Settings(), [feed])
+    path.write_bytes(_feed([("a1", "Ferry budget approved", STORY + " Fares rise.")]))
+    report = refresh_blocking(store, Settings(), [feed])
+    assert report.updated == 1 and report.indexed == 1
+    assert store.unindexed() == []
+
+
+def test_articles_left_unindexed_by_a_crash_are_filed_by_the_next_refresh(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    saved = store.record_fetch(
+        store.add_feed("https://news.example.org/rss").id,
+        [Article(title="Ferry budget approved", body=STORY, guid="x1")],
+        index=False,
+    )
+    assert store.unindexed() == list(saved.ids)
+    path = tmp_path / "a.xml"
+    path.write_bytes(_feed([("a1", "Grid", "Power grid upgrade.")]))
+    report = refresh_blocking(store, Settings(), [store.add_feed(str(path))])
+    assert report.indexed == 2
+    assert store.unindexed() == []
+
+
+def test_indexing_can_be_left_for_later(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(refresh_module, "INDEX_RELATED", False)
+    path = tmp_path / "a.xml"
+    path.write_bytes(_feed([("a1", "Grid", "Power grid upgrade.")]))
+    report = refresh_blocking(store, Settings(), [store.add_feed(str(path))])
+    assert report.new == 1 and report.indexed == 0
+    assert len(store.unindexed()) == 1
+    assert store.index_articles(store.unindexed()) == 1
+    assert store.unindexed() == []

@@ -387,11 +387,13 @@ class Store:
         limit: int = 200,
         offset: int = 0,
         grouped: bool = False,
+        total: int | None = None,
     ) -> list[ArticleRow]:
         """One page of a view (all, unread, starred, picked, dismissed, since_briefing).
 
         With `grouped`, one row per story (a `StoryRow`: its newest original report,
         with the story's outlets and reprints counted) instead of one per article.
+        `total` (the view's count, when known) makes pages near the end cheap.
         """
         return self._read(
             lambda conn: article_queries.list_articles(
@@ -404,6 +406,7 @@ class Store:
                 limit=limit,
                 offset=offset,
                 grouped=grouped,
+                total=total,
             )
         )
 

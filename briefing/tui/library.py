@@ -158,6 +158,8 @@ class Library:
         # The last search's hits: one list load asks for its count, snippets and pages, and
         # each would otherwise run the full-text query again. Any write forgets it.
         self._searched: tuple[str, list[SearchHit]] | None = None
+        # Each view's size as last counted: a page near the end is then read from the end.
+        self._totals: dict[ListQuery, int] = {}
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefing-store")
         self._cpu = ThreadPoolExecutor(max_workers=2, thread_name_prefix="briefing-analysis")
 
@@ -175,6 +177,11 @@ class Library:
 
             raise StoreError("the article store is not open")
         return self._store
+
+    def _forget_views(self) -> None:
+        """Any write may change what a view holds: forget the last search and the counts."""
+        self._searched = None
+        self._totals.clear()
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -219,7 +226,7 @@ class Library:
         if not articles or self.read_only:
             return 0, problems
         added = await self._on_db(lambda: self.store.import_seeds(articles))
-        self._searched = None
+        self._forget_views()
         return int(added), problems
 
     # -- the story list ---------------------------------------------------------------------
@@ -247,13 +254,17 @@ class Library:
                 )
             )
 
-        return await self._on_db(work)
+        total = await self._on_db(work)
+        self._totals[query] = total
+        return total
 
     async def rows(self, query: ListQuery, offset: int, limit: int) -> list[ArticleRow]:
         """One page of the list, in the query's order."""
         if query.search is not None:
             hits = await self.search(query.search)
             return [hit.row for hit in hits[offset : offset + limit]]
+
+        total = self._totals.get(query)
 
         def work() -> list[ArticleRow]:
             return list(
@@ -263,6 +274,7 @@ class Library:
                     limit=limit,
                     offset=offset,
                     grouped=query.grouped,
+                    total=total,
                     **self._list_kwargs(query),
                 )
             )
@@ -382,7 +394,7 @@ class Library:
     def forget_ready(self) -> None:
         """Drop the stories read ahead and the last search: new articles may change both."""
         self._ready.clear()
-        self._searched = None
+        self._forget_views()
 
     async def read_ahead(self, article_ids: Sequence[int]) -> None:
         """Fetch, clean and analyse these stories now, so opening one needs no waiting."""
@@ -425,19 +437,19 @@ class Library:
 
     async def set_flag(self, row: ArticleRow, flag: Flag, value: bool) -> ArticleRow:
         """Set one mark and return the row as it now is."""
-        self._searched = None
+        self._forget_views()
         await self._on_db(lambda: self.store.set_flag(row.id, flag, value))
         changes: dict[str, Any] = {flag: value}
         return replace(row, **changes)
 
     async def add_tag(self, row: ArticleRow, tag: str) -> ArticleRow:
-        self._searched = None
+        self._forget_views()
         await self._on_db(lambda: self.store.add_tag(row.id, tag))
         tags = row.tags if tag in row.tags else (*row.tags, tag)
         return replace(row, tags=tags)
 
     async def remove_tag(self, row: ArticleRow, tag: str) -> ArticleRow:
-        self._searched = None
+        self._forget_views()
         await self._on_db(lambda: self.store.remove_tag(row.id, tag))
         return replace(row, tags=tuple(t for t in row.tags if t != tag))
 
@@ -463,7 +475,7 @@ class Library:
         """Fetch `feeds`; the refresh module keeps store calls and parsing off the event loop."""
         from briefing.refresh import refresh
 
-        self._searched = None
+        self._forget_views()
         return await refresh(self.store, settings, feeds, on_feed=on_feed)
 
     # -- digest -----------------------------------------------------------------------------

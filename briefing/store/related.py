@@ -5,7 +5,8 @@ and figures weighed up, average link to a story's members, a date-aware
 resemblance, wire copy flagged as duplicates); this module stores its index in
 tables prefixed `related_` so that nothing is recomputed when the reader starts:
 
-- `related_terms`: every term seen, with the number of articles using it (for IDF);
+- `related_terms`: every term seen, with the number of articles using it and, for an
+  everyday word, its `background_share` (for IDF);
 - `related_postings`: each article filed under its signature terms (inverted index);
 - `related_docs`: per article its story, date, packed term vector, names, figures,
   text sketch and the article it duplicates, if any;
@@ -30,6 +31,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from briefing.analysis.related import (
+    BACKGROUND_DOCUMENTS,
     CANDIDATES,
     JOIN_THRESHOLD,
     MEMBERS_CHECKED,
@@ -43,6 +45,7 @@ from briefing.analysis.related import (
     arrival_order,
     arrival_stamp,
     average_links,
+    background_share,
     carry_over,
     choose_story,
     cosine,
@@ -89,7 +92,8 @@ _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS related_terms (
         id INTEGER PRIMARY KEY,
         term TEXT NOT NULL UNIQUE,
-        df INTEGER NOT NULL DEFAULT 0
+        df INTEGER NOT NULL DEFAULT 0,
+        share REAL NOT NULL DEFAULT 0
     )""",
     """CREATE TABLE IF NOT EXISTS related_postings (
         term_id INTEGER NOT NULL,
@@ -189,11 +193,17 @@ def _term_arrays(docs: Sequence[_Doc]) -> tuple[NDArray[Any], NDArray[Any], NDAr
     return ids, weights, owner
 
 
-def _idf_array(frequencies: Sequence[int], documents: int) -> NDArray[Any]:
-    """`idf` of many document frequencies at once."""
+def _idf_array(counts: Sequence[tuple[int, float]], documents: int) -> NDArray[Any]:
+    """`idf` of many (document frequency, background share) pairs at once."""
     import numpy as np
 
-    return np.log((documents + 1) / (np.asarray(frequencies, dtype=float) + 0.5))
+    pairs = np.asarray(counts, dtype=float).reshape(-1, 2)
+    own = np.log((documents + 1) / (pairs[:, 0] + 0.5))
+    shares = pairs[:, 1]
+    known = shares > 0
+    background = -np.log(np.where(known, shares, 1.0))
+    pull = BACKGROUND_DOCUMENTS / (documents + BACKGROUND_DOCUMENTS)
+    return np.where(known, own - pull * np.maximum(0.0, own - background), own)
 
 
 def _cosines_to(
@@ -233,8 +243,8 @@ def _doc_similarities(
     terms, column, users = np.unique(ids, return_inverse=True, return_counts=True)
     shared = users > 1
     wanted = [int(t) for t in terms[shared]]
-    df = cache.frequencies(conn, wanted)
-    idf_of = _idf_array([df.get(t, 0) for t in wanted], documents)
+    counts = cache.frequencies(conn, wanted)
+    idf_of = _idf_array([counts.get(t, _UNSEEN) for t in wanted], documents)
     shared_column = np.cumsum(shared) - 1
     keep = shared[column]
     matrix = np.zeros((len(docs), max(1, int(shared.sum()))))
@@ -262,6 +272,24 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
             conn.execute(f"DROP TABLE IF EXISTS {table}")
     for statement in _SCHEMA:
         conn.execute(statement)
+    terms = {str(row[1]) for row in conn.execute("PRAGMA table_info(related_terms)")}
+    if "share" not in terms:
+        _add_background_shares(conn)
+
+
+def _add_background_shares(conn: sqlite3.Connection) -> None:
+    """Give an index made before words were weighed against ordinary English their shares.
+
+    Cheaper than filing every article again; vector lengths stored before
+    catch up as they are refreshed (`norm_is_stale`).
+    """
+    conn.execute("ALTER TABLE related_terms ADD COLUMN share REAL NOT NULL DEFAULT 0")
+    updates = []
+    for term_id, term in conn.execute("SELECT id, term FROM related_terms"):
+        share = background_share(str(term))
+        if share > 0:
+            updates.append((share, int(term_id)))
+    conn.executemany("UPDATE related_terms SET share = ? WHERE id = ?", updates)
 
 
 def unindexed(conn: sqlite3.Connection, limit: int = 10_000) -> list[int]:
@@ -333,8 +361,8 @@ def _refresh_norms(
     ids, weights, owner = _term_arrays(stale)
     terms, column = np.unique(ids, return_inverse=True)
     wanted = [int(t) for t in terms]
-    df = cache.frequencies(conn, wanted) if cache else _frequencies(conn, wanted)
-    weighted = weights * _idf_array([df.get(t, 0) for t in wanted], documents)[column]
+    counts = cache.frequencies(conn, wanted) if cache else _frequencies(conn, wanted)
+    weighted = weights * _idf_array([counts.get(t, _UNSEEN) for t in wanted], documents)[column]
     norms = np.sqrt(np.bincount(owner, weights=weighted * weighted, minlength=len(stale)))
     for doc, norm in zip(stale, norms, strict=True):
         doc.norm = float(norm)
@@ -372,13 +400,13 @@ def _count_terms(conn: sqlite3.Connection, terms: Iterable[str]) -> dict[str, tu
     A term listed n times (used by n articles of a batch) gains n.
     """
     uses = Counter(list(terms))  # a mapping would count its values, not its keys
-    wanted = list(uses.items())
+    wanted = [(term, count, background_share(term)) for term, count in uses.items()]
     result = {}
-    for start in range(0, len(wanted), 400):
-        chunk = wanted[start : start + 400]
+    for start in range(0, len(wanted), 300):
+        chunk = wanted[start : start + 300]
         rows = conn.execute(
-            "INSERT INTO related_terms (term, df) VALUES "
-            + ",".join("(?, ?)" for _ in chunk)
+            "INSERT INTO related_terms (term, df, share) VALUES "
+            + ",".join("(?, ?, ?)" for _ in chunk)
             + " ON CONFLICT(term) DO UPDATE SET df = df + excluded.df RETURNING term, id, df",
             [value for pair in chunk for value in pair],
         ).fetchall()
@@ -387,13 +415,18 @@ def _count_terms(conn: sqlite3.Connection, terms: Iterable[str]) -> dict[str, tu
     return result
 
 
-def _frequencies(conn: sqlite3.Connection, term_ids: Sequence[int]) -> dict[int, int]:
-    result: dict[int, int] = {}
+# A term id with no row: used by no article, and no everyday word.
+_UNSEEN = (0, 0.0)
+
+
+def _frequencies(conn: sqlite3.Connection, term_ids: Sequence[int]) -> dict[int, tuple[int, float]]:
+    """Term id -> (document frequency, `background_share`) for the `idf` of stored terms."""
+    result: dict[int, tuple[int, float]] = {}
     for chunk, marks in parameter_chunks(term_ids):
-        for term_id, df in conn.execute(
-            f"SELECT id, df FROM related_terms WHERE id IN ({marks})", chunk
+        for term_id, df, share in conn.execute(
+            f"SELECT id, df, share FROM related_terms WHERE id IN ({marks})", chunk
         ):
-            result[int(term_id)] = int(df)
+            result[int(term_id)] = (int(df), float(share))
     return result
 
 
@@ -421,7 +454,7 @@ class _Cache:
 
     def __init__(self) -> None:
         self.docs: dict[int, _Doc] = {}
-        self.df: dict[int, int] = {}
+        self.df: dict[int, tuple[int, float]] = {}
 
     def load(self, conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, _Doc]:
         wanted = list(ids)
@@ -430,12 +463,15 @@ class _Cache:
             self.docs.update(_load_docs(conn, missing))
         return {i: self.docs[i] for i in wanted if i in self.docs}
 
-    def frequencies(self, conn: sqlite3.Connection, term_ids: Iterable[int]) -> dict[int, int]:
+    def frequencies(
+        self, conn: sqlite3.Connection, term_ids: Iterable[int]
+    ) -> dict[int, tuple[int, float]]:
+        """Term id -> (document frequency, background share), as `_frequencies`."""
         wanted = list(term_ids)
         missing = [t for t in wanted if t not in self.df]
         if missing:
             found = _frequencies(conn, missing)
-            self.df.update({t: found.get(t, 0) for t in missing})
+            self.df.update({t: found.get(t, _UNSEEN) for t in missing})
         return {t: self.df[t] for t in wanted}
 
 
@@ -469,12 +505,12 @@ def _grow_story(conn: sqlite3.Connection, story: int, change: int) -> None:
 
 
 def _candidates(
-    conn: sqlite3.Connection, query: Sequence[int], df: dict[int, int], documents: int, own: int
+    conn: sqlite3.Connection, query: Sequence[int], weights: dict[int, float], own: int
 ) -> list[int]:
+    """Articles filed under the query terms, most (by the terms' weights) first."""
     found: dict[int, float] = defaultdict(float)
     if not query:
         return []
-    weights = {term_id: idf(df[term_id], documents) for term_id in query}
     # One statement for all the terms (each still reads only its latest postings).
     latest = (
         "SELECT * FROM (SELECT term_id, article_id FROM related_postings WHERE term_id = ? "
@@ -618,12 +654,15 @@ def _place(
     ids = {term: counted[term][0] for term in features.terms}
     vector = {ids[term]: weight for term, weight in features.terms.items()}
     df = {ids[term]: df_by_term[term] for term in features.terms}
-    weights = {term_id: idf(df[term_id], documents) for term_id in vector}
+    weights = {
+        ids[term]: idf(df_by_term[term], documents, background_share(term))
+        for term in features.terms
+    }
     norm = vector_norm(vector, weights)
     filed = [ids[term] for term in signature(features.terms, df_by_term, documents)]
 
     query = query_terms(vector, df, documents)
-    candidates = _candidates(conn, query, df, documents, article_id)
+    candidates = _candidates(conn, query, weights, article_id)
     docs = cache.load(conn, candidates)
     story_of = {key: doc.story for key, doc in docs.items()}
     extra: list[int] = []
@@ -873,11 +912,12 @@ def _bulk_index(conn: sqlite3.Connection, articles: Sequence[Article], threshold
     df = index.document_frequencies()
     documents = len(ids)
     term_ids = {term: number for number, term in enumerate(sorted(df), start=1)}
+    shares = {term: background_share(term) for term in df}
     conn.executemany(
-        "INSERT INTO related_terms (id, term, df) VALUES (?, ?, ?)",
-        [(term_ids[term], term, count) for term, count in df.items()],
+        "INSERT INTO related_terms (id, term, df, share) VALUES (?, ?, ?, ?)",
+        [(term_ids[term], term, count, shares[term]) for term, count in df.items()],
     )
-    weights = {term: idf(count, documents) for term, count in df.items()}
+    weights = {term: idf(count, documents, shares[term]) for term, count in df.items()}
     story_ids = {story: int(members[0]) for story, members in index.stories().items() if members}
     docs = []
     postings = []
@@ -1004,8 +1044,11 @@ def related(conn: sqlite3.Connection, article_id: int, k: int = 10) -> list[Rela
     # Norms stored at indexing time used the frequencies of that moment; scores shown to a
     # person are recomputed with today's, so they read as true cosines.
     every_term = set(doc.terms).union(*(other.terms for other in others.values()))
-    df = _frequencies(conn, list(every_term))
-    weights = {term_id: idf(df.get(term_id, 0), documents) for term_id in every_term}
+    counts = _frequencies(conn, list(every_term))
+    weights = {}
+    for term_id in every_term:
+        df, share = counts.get(term_id, _UNSEEN)
+        weights[term_id] = idf(df, documents, share)
     doc.norm = vector_norm(doc.terms, weights)
     for other in others.values():
         other.norm = vector_norm(other.terms, weights)

@@ -448,6 +448,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("."), help="with --predict: folder")
     args = parser.parse_args(argv)
     if args.predict:
+        args.out.mkdir(parents=True, exist_ok=True)
         for order_seed in args.orders:
             out = args.out / f"store-order-{order_seed}.jsonl"
             count, stories = store_predictions(args.predict, order_seed, args.batch, out)

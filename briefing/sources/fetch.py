@@ -33,6 +33,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from briefing.config import NetworkSettings
+from briefing.sources.hostqueue import HostQueue
 from briefing.sources.parse import ParsedFeed, parse_feed, parser_process_started
 
 __all__ = [
@@ -58,6 +59,8 @@ _REDIRECTS = (301, 302, 303, 307, 308)
 _PERMANENT = (301, 308)
 _MAX_AGE = re.compile(r"(?:^|,)\s*(s-maxage|max-age)\s*=\s*\"?(\d+)", re.I)
 _CHUNK = 65_536
+# A leftover body up to this size is read to the end so its connection can be kept.
+_REUSE_BODY_LIMIT = 16_384
 
 ParseMode = Literal["process", "thread", "inline"]
 
@@ -138,6 +141,12 @@ class FeedOutcome:
 
 def make_client(settings: NetworkSettings) -> httpx.AsyncClient:
     """The one client a refresh shares: timeouts, connection limits and our User-Agent."""
+    from briefing.sources.transport import make_transport
+
+    limits = httpx.Limits(
+        max_connections=settings.concurrency,
+        max_keepalive_connections=settings.concurrency,
+    )
     return httpx.AsyncClient(
         timeout=httpx.Timeout(
             connect=settings.connect_timeout,
@@ -145,10 +154,8 @@ def make_client(settings: NetworkSettings) -> httpx.AsyncClient:
             write=settings.read_timeout,
             pool=settings.feed_deadline,
         ),
-        limits=httpx.Limits(
-            max_connections=settings.concurrency,
-            max_keepalive_connections=settings.concurrency,
-        ),
+        limits=limits,
+        transport=make_transport(limits),
         headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
         follow_redirects=False,
     )
@@ -343,7 +350,7 @@ async def fetch_feed(
                     common["last_modified"] = response.headers.get("last-modified")
                     return done(**common, body=body)
                 finally:
-                    await response.aclose()
+                    await _release(response)
             return done(error=f"more than {settings.max_redirects} redirects")
     except TimeoutError:
         return done(error=f"no complete answer within {settings.feed_deadline:g} s")
@@ -354,6 +361,18 @@ async def fetch_feed(
     except (ValueError, UnicodeError) as exc:
         # A malformed header or address from the server: that feed's problem, not ours.
         return done(error=f"unusable response: {exc}")
+
+
+async def _release(response: httpx.Response) -> None:
+    """Close a response, first reading what is left of a short body (a 304, a redirect,
+    an error page) so its connection can carry the next request to that host."""
+    if not response.is_stream_consumed:
+        read = 0
+        async for chunk in response.aiter_raw():
+            read += len(chunk)
+            if read > _REUSE_BODY_LIMIT:
+                break  # not worth reading on: the connection is dropped instead
+    await response.aclose()
 
 
 def next_due(
@@ -421,10 +440,9 @@ async def fetch_all(
     keep = on_result is None if collect is None else collect
     settings = settings or NetworkSettings()
     requests = [f if isinstance(f, FeedRequest) else FeedRequest(f[0], f[1]) for f in feeds]
-    overall = asyncio.Semaphore(settings.concurrency)
     # Twice the connections: enough to keep parsers busy while the next bodies download.
     in_flight = asyncio.Semaphore(2 * settings.concurrency)
-    hosts: dict[str, asyncio.Semaphore] = {}
+    waiting = HostQueue(requests, _host_of, settings.per_host)
     outcomes: list[FeedOutcome] = []
     own_client = client is None
     http = client or make_client(settings)
@@ -457,24 +475,19 @@ async def fetch_all(
             if inspect.isawaitable(maybe):
                 await maybe
 
-    async def one(request: FeedRequest) -> None:
+    async def failed(request: FeedRequest, error: BaseException) -> None:
+        result = FetchResult(request.url, request.url, error=f"internal error: {error!r}")
+        await deliver(FeedOutcome(request, result, None, next_due(result)))
+
+    async def finish(request: FeedRequest, result: FetchResult) -> None:
+        # Holds its place in `in_flight` until the outcome is handed over: bodies waiting
+        # for a parser, and parses waiting for a slow `on_result`, never pile up in memory.
         try:
-            host = (urlsplit(request.url).hostname or "").lower()
-        except ValueError:
-            host = ""
-        host_limit = hosts.setdefault(host, asyncio.Semaphore(settings.per_host))
-        async with host_limit:
-            # Held from the request until the outcome is handed over: bodies waiting for a
-            # parser, and parses waiting for a slow `on_result`, never pile up in memory.
-            await in_flight.acquire()
             try:
-                async with overall:
-                    result = await fetch_feed(http, request.url, request.state, settings)
-            except BaseException:
-                in_flight.release()
-                raise
-        try:
-            parsed = await parse_body(result)
+                parsed = await parse_body(result)
+            except Exception as exc:
+                await failed(request, exc)
+                return
             if result.body is not None:
                 result = dataclasses.replace(result, body=None)
             ttl = parsed.ttl_minutes if parsed is not None else None
@@ -484,30 +497,53 @@ async def fetch_all(
         finally:
             in_flight.release()
 
-    tasks = {asyncio.create_task(one(request)): request for request in requests}
-    try:
-        if tasks:
-            _done, pending = await asyncio.wait(tasks, timeout=deadline)
-            for task in pending:
+    finishing: set[asyncio.Task[None]] = set()
+
+    async def fetcher() -> None:
+        host: str | None = None
+        while (taken := await waiting.take(host)) is not None:
+            request, host = taken
+            await in_flight.acquire()
+            try:
+                result = await fetch_feed(http, request.url, request.state, settings)
+            except Exception as exc:
+                in_flight.release()
+                await failed(request, exc)
+                continue
+            except BaseException:
+                in_flight.release()
+                raise
+            finally:
+                waiting.done(host)
+            task = asyncio.create_task(finish(request, result))
+            finishing.add(task)
+
+    async def run_all() -> None:
+        fetchers = [asyncio.create_task(fetcher()) for _ in range(settings.concurrency)]
+        try:
+            await asyncio.gather(*fetchers)
+            # Parses still running; each raises only what `on_result` raised.
+            await asyncio.gather(*finishing)
+        finally:
+            for task in (*fetchers, *finishing):
                 task.cancel()
-            if pending:
-                await asyncio.wait(pending)
-            for task, request in tasks.items():
-                if id(request) in delivered:
-                    if not task.cancelled() and task.exception() is not None:
-                        raise task.exception()  # type: ignore[misc]
-                    continue
-                if task in pending:
+            await asyncio.wait({*fetchers, *finishing})
+
+    try:
+        if requests:
+            everything = asyncio.create_task(run_all())
+            _done, late = await asyncio.wait({everything}, timeout=deadline)
+            if late:
+                everything.cancel()
+                await asyncio.wait(late)
+            elif everything.exception() is not None:
+                raise everything.exception()  # type: ignore[misc]
+            for request in requests:
+                if id(request) not in delivered:
                     result = FetchResult(
                         request.url,
                         request.url,
                         error=f"refresh deadline of {deadline:g} s passed",
-                    )
-                    await deliver(FeedOutcome(request, result, None, next_due(result)))
-                elif not task.cancelled() and task.exception() is not None:
-                    error = task.exception()
-                    result = FetchResult(
-                        request.url, request.url, error=f"internal error: {error!r}"
                     )
                     await deliver(FeedOutcome(request, result, None, next_due(result)))
     finally:
@@ -516,3 +552,10 @@ async def fetch_all(
         if executor is not None:
             executor.shutdown(wait=False, cancel_futures=True)
     return outcomes
+
+
+def _host_of(request: FeedRequest) -> str:
+    try:
+        return (urlsplit(request.url).hostname or "").lower()
+    except ValueError:
+        return ""

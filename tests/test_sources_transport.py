@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 import ssl
+import struct
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import httpx
@@ -187,3 +189,68 @@ async def test_the_shared_client_uses_this_transport_unless_a_proxy_is_configure
     assert result.ok and result.body == RSS
     monkeypatch.setenv("https_proxy", "http://127.0.0.1:9")
     assert make_transport(LIMITS) is None  # httpx's own transport then goes through the proxy
+
+
+async def _fetch_from(respond: Respond) -> tuple[bytes | None, str | None]:
+    async with serving(respond) as server, make_client(SETTINGS) as client:
+        result = await fetch_feed(client, server.url + "/feed", FetchState(), SETTINGS)
+    return result.body, result.error
+
+
+async def test_a_body_that_ends_when_the_server_closes_arrives_whole():
+    async def old_style(_r: asyncio.StreamReader, writer: asyncio.StreamWriter, _h: bytes) -> bool:
+        writer.write(b"HTTP/1.0 200 OK\r\nContent-Type: application/rss+xml\r\n\r\n" + RSS)
+        await writer.drain()
+        return False
+
+    body, error = await _fetch_from(old_style)
+    assert (body, error) == (RSS, None)
+
+
+async def test_a_chunked_gzip_body_is_decoded():
+    import gzip
+
+    packed = gzip.compress(RSS)
+    chunks = b"".join(
+        f"{len(packed[i : i + 20]):x}\r\n".encode() + packed[i : i + 20] + b"\r\n"
+        for i in range(0, len(packed), 20)
+    )
+
+    async def chunked(_r: asyncio.StreamReader, writer: asyncio.StreamWriter, _h: bytes) -> bool:
+        head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n\r\n"
+        writer.write(head.encode() + chunks + b"0\r\n\r\n")
+        await writer.drain()
+        return True
+
+    body, error = await _fetch_from(chunked)
+    assert (body, error) == (RSS, None)
+
+
+async def test_a_connection_cut_halfway_through_the_body_is_a_reported_failure():
+    async def cut(_r: asyncio.StreamReader, writer: asyncio.StreamWriter, _h: bytes) -> bool:
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + RSS)
+        await writer.drain()
+        sock = writer.get_extra_info("socket")
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # reset
+        return False
+
+    body, error = await _fetch_from(cut)
+    assert body is None and error is not None
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        b"SSH-2.0-OpenSSH_9.6\r\n\r\n",  # not HTTP at all
+        b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * 200_000 + b"\r\n\r\n",  # a header without end
+        b"HTTP/1.1 999999 Odd\r\nContent-Length: 0\r\n\r\n",
+    ],
+)
+async def test_a_server_that_does_not_speak_http_is_a_reported_failure(garbage: bytes):
+    async def nonsense(_r: asyncio.StreamReader, writer: asyncio.StreamWriter, _h: bytes) -> bool:
+        writer.write(garbage)
+        await writer.drain()
+        return False
+
+    body, error = await _fetch_from(nonsense)
+    assert body is None and error

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import functools
 import heapq
+import itertools
 import math
 import re
 import zlib
@@ -296,37 +297,43 @@ def extract_features(
     names: dict[str, bool] = {}  # name -> seen somewhere other than a sentence's first word
     figures: set[str] = set()
     flat: list[str] = []
+    # The loop below runs once per word of every article filed: names are bound locally.
+    breaks, stopwords, normal_word = _BREAKS, _STOPWORDS, _normal_word
     for text, is_title in _lines(title, body):
         scale = TITLE_WEIGHT if is_title else 1.0
         phrase: list[str] = []
         phrase_opens = False
         sentence_start = True
         for token in _PIECE.findall(text):
-            if token in _BREAKS:
+            if token in breaks:
                 sentence_start = True
                 continue
             flat.append(token.lower())
-            if token[0].isdigit():
+            first = token[0]
+            if first.isdigit():
                 sentence_start = False
-                _close_phrase(phrase, phrase_opens, terms, names, scale)
+                if phrase:
+                    _close_phrase(phrase, phrase_opens, terms, names, scale)
                 number = _number(token)
                 if len(number) > 1 or number != "0":
                     terms["#" + number] += NUMBER_WEIGHT * scale
                     figures.add(number)
                 continue
-            word = _normal_word(token)
-            if word not in _STOPWORDS and len(word) > 1:
+            word = normal_word(token)
+            if word not in stopwords and len(word) > 1:
                 terms[word] += scale
-            if _capitalised(token) and word not in _STOPWORDS:
-                if sentence_start:
+            # Capitalised: a capital first letter, and not a lone capital letter ("A").
+            if first.isupper() and (len(token) > 1 or token.isupper()) and word not in stopwords:
+                if sentence_start and phrase:
                     _close_phrase(phrase, phrase_opens, terms, names, scale)
                 if not phrase:
                     phrase_opens = sentence_start
                 phrase.append(token.strip("'’-"))
-            else:
+            elif phrase:
                 _close_phrase(phrase, phrase_opens, terms, names, scale)
             sentence_start = False
-        _close_phrase(phrase, phrase_opens, terms, names, scale)
+        if phrase:
+            _close_phrase(phrase, phrase_opens, terms, names, scale)
     # Repeating a word matters less than using it at all.
     weights = {
         term: 1.0 + math.log(count) if count >= 1 else count for term, count in terms.items()
@@ -339,10 +346,6 @@ def extract_features(
         sketch=text_sketch(flat),
         day=_day_number(published, body),
     )
-
-
-def _capitalised(token: str) -> bool:
-    return token[0].isupper() and (len(token) > 1 or token.isupper())
 
 
 def _close_phrase(
@@ -476,8 +479,18 @@ def text_sketch(tokens: list[str]) -> tuple[int, ...]:
     overlap (Jaccard similarity), and the sketch costs the same for any length.
     """
     buckets = [EMPTY_BUCKET] * SKETCH_BUCKETS
-    for i in range(max(0, len(tokens) - _SHINGLE + 1)):
-        value = zlib.crc32(" ".join(tokens[i : i + _SHINGLE]).encode("utf-8"))
+    runs = len(tokens) - _SHINGLE + 1
+    if runs <= 0:
+        return tuple(buckets)
+    # Each run is a slice of the whole text encoded once: the same bytes as encoding the
+    # run on its own, without building a string per run.
+    text = " ".join(tokens)
+    data = text.encode("utf-8")
+    sizes = map(len, tokens) if len(data) == len(text) else (len(t.encode()) for t in tokens)
+    starts = [0, *itertools.accumulate(size + 1 for size in sizes)]
+    crc32 = zlib.crc32
+    for start, end in zip(starts[:runs], starts[_SHINGLE:], strict=False):
+        value = crc32(data[start : end - 1])
         bucket, rest = value % SKETCH_BUCKETS, value // SKETCH_BUCKETS
         if rest < buckets[bucket]:
             buckets[bucket] = rest

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from array import array
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING, Any
 from briefing.analysis.related import (
     BACKGROUND_DOCUMENTS,
     CANDIDATES,
+    DUPLICATE_SIMILARITY,
+    EMPTY_BUCKET,
     JOIN_THRESHOLD,
     MEMBERS_CHECKED,
     MERGE_HINT,
@@ -508,19 +510,23 @@ def _candidates(
     conn: sqlite3.Connection, query: Sequence[int], weights: dict[int, float], own: int
 ) -> list[int]:
     """Articles filed under the query terms, most (by the terms' weights) first."""
-    found: dict[int, float] = defaultdict(float)
     if not query:
         return []
-    # One statement for all the terms (each still reads only its latest postings).
+    # One statement for all the terms, each reading only its latest postings; SQLite adds
+    # up the weights and keeps the best (rounded, so equal sums tie on the newer article).
     latest = (
-        "SELECT * FROM (SELECT term_id, article_id FROM related_postings WHERE term_id = ? "
+        "SELECT * FROM (SELECT article_id, ? AS weight FROM related_postings WHERE term_id = ? "
         "ORDER BY article_id DESC LIMIT ?)"
     )
-    parameters = [value for term_id in query for value in (term_id, POSTINGS_PER_TERM)]
-    for term_id, article_id in conn.execute(" UNION ALL ".join([latest] * len(query)), parameters):
-        if article_id != own:
-            found[article_id] += weights[term_id]
-    return sorted(found, key=lambda key: (-found[key], -key))[:CANDIDATES]
+    parameters: list[float | int] = [
+        value for term_id in query for value in (weights[term_id], term_id, POSTINGS_PER_TERM)
+    ]
+    sql = (
+        f"SELECT article_id FROM ({' UNION ALL '.join([latest] * len(query))}) "
+        "WHERE article_id != ? GROUP BY article_id "
+        "ORDER BY round(sum(weight), 9) DESC, article_id DESC LIMIT ?"
+    )
+    return [row[0] for row in conn.execute(sql, [*parameters, own, CANDIDATES])]
 
 
 # -- indexing -----------------------------------------------------------------------------
@@ -748,10 +754,27 @@ def _place(
 def _duplicate_among(
     features: Features, similarities: dict[int, float], docs: dict[int, _Doc]
 ) -> int | None:
-    for key in sorted(similarities, key=lambda k: (-similarities[k], k)):
-        if similarities[key] < 0.5:
-            break
-        if is_duplicate(features.sketch, docs[key].sketch):
+    """The closest article whose text this one copies (most four-word runs shared), if any."""
+    close = sorted(
+        (key for key, value in similarities.items() if value >= 0.5),
+        key=lambda k: (-similarities[k], k),
+    )
+    if not close:
+        return None
+    own = _pack_ints(features.sketch)
+    if any(len(docs[key].packed_sketch) != len(own) for key in close):
+        return next((k for k in close if is_duplicate(features.sketch, docs[k].sketch)), None)
+    import numpy as np
+
+    # All candidates at once: the share of non-empty buckets in which the sketches agree.
+    left = np.frombuffer(own, dtype=np.uint32)
+    right = np.frombuffer(b"".join(docs[key].packed_sketch for key in close), dtype=np.uint32)
+    right = right.reshape(len(close), len(left))
+    both_empty = (right == EMPTY_BUCKET) & (left == EMPTY_BUCKET)
+    used = len(left) - both_empty.sum(axis=1)
+    agree = ((right == left) & ~both_empty).sum(axis=1)
+    for key, agreeing, counted in zip(close, agree.tolist(), used.tolist(), strict=True):
+        if counted and agreeing / counted >= DUPLICATE_SIMILARITY:
             return key
     return None
 

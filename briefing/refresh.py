@@ -57,6 +57,8 @@ __all__ = [
 PROCESS_POOL_FROM = 24
 # Feeds parsed but not yet saved, at most: beyond this, landed feeds wait for the writer.
 WRITE_QUEUE = 16
+# New articles added to the search index together during a refresh (one FTS5 segment each).
+SEARCH_BATCH = 2_000
 # Feeds that answered 304, recorded together in one transaction (a crash costs a re-check).
 NOT_MODIFIED_BATCH = 100
 # Articles filed into related stories per transaction while the writer has nothing to save.
@@ -172,28 +174,49 @@ def _read_local(path: Path, limit: int) -> bytes:
 
 
 class _Indexer:
-    """Saved articles waiting to be filed into related stories (used on the writer thread only).
+    """Saved articles waiting for the search index and the story index (writer thread only).
 
     Saving a feed and indexing its articles are separate transactions: a feed's
-    articles are stored (and shown) without waiting for the story index, which
-    catches up in batches whenever the writer has nothing to save, and fully
-    before the refresh returns. Articles a crash left unfiled are found by
-    `Store.unindexed` and filed by the next refresh.
+    articles are stored (and shown) without waiting for either index. New
+    articles reach the search index SEARCH_BATCH at a time (the store holds
+    them back meanwhile, see `Store.hold_search`), and are filed into related
+    stories in batches whenever the writer has nothing to save; both catch up
+    fully before the refresh returns. Articles a crash left unfiled are found
+    by `Store.unindexed` and filed by the next refresh; any left out of search
+    are added by the store's next write.
     """
 
     def __init__(self, store: Store, enabled: bool) -> None:
         self._store = store
         self._pending: dict[int, None] = {}
+        self._unsearchable = 0
         self.enabled = enabled
         self.indexed = 0
         self.problem: StoreError | None = None
 
-    def add(self, article_ids: Sequence[int]) -> None:
+    def add(self, article_ids: Sequence[int], new: int = 0) -> None:
+        """Articles just saved (`new` of them inserted, so not yet in the search index)."""
         if self.enabled:
             self._pending.update(dict.fromkeys(article_ids))
+        self._unsearchable += new
+        if self._unsearchable >= SEARCH_BATCH:
+            self._index_search()
+
+    def _index_search(self) -> bool:
+        if not self._unsearchable or self.problem is not None:
+            return False
+        try:
+            self._store.index_search()
+        except StoreError as exc:  # saving matters more; reported at the end
+            self.problem = exc
+            return False
+        self._unsearchable = 0
+        return True
 
     def step(self) -> bool:
-        """File one batch; False when nothing was waiting (or the store refused)."""
+        """Index one batch; False when nothing was waiting (or the store refused)."""
+        if self._index_search():
+            return True
         if not self._pending or self.problem is not None:
             return False
         batch = list(itertools.islice(self._pending, INDEX_BATCH))
@@ -207,8 +230,11 @@ class _Indexer:
         return True
 
     def finish(self) -> int:
-        """File everything still waiting, and articles earlier runs left unfiled."""
+        """Index everything still waiting, and articles earlier runs left unfiled."""
+        self._index_search()
         if not self.enabled:
+            if self.problem is not None:
+                raise self.problem
             return self.indexed
         self._pending.update(dict.fromkeys(self._store.unindexed(limit=1_000_000)))
         while self.step():
@@ -391,7 +417,7 @@ def _save_local(
             title=parsed.title,
             index=False,
         )
-        indexer.add(saved.ids)
+        indexer.add(saved.ids, saved.new)
         report = FeedReport(
             feed.id,
             _name(feed, parsed),
@@ -427,7 +453,7 @@ def _save_outcome(
         not_modified=fetch.not_modified,
         index=False,
     )
-    indexer.add(saved.ids)
+    indexer.add(saved.ids, saved.new)
     report = FeedReport(
         feed.id,
         _name(feed, parsed),
@@ -474,6 +500,7 @@ async def refresh(
     finishing: set[asyncio.Task[None]] = set()
     failures: list[BaseException] = []
     spaced = False  # checkpoints spaced out for this run (restored at its end)
+    held = False  # new articles held back from the search index (released at its end)
 
     async def deliver(feed_report: FeedReport) -> None:
         report.feeds.append(feed_report)
@@ -502,6 +529,8 @@ async def refresh(
         task.add_done_callback(finishing.discard)
 
     try:
+        await writer.run(store.hold_search)
+        held = True
         for feed in [feed for feed in feeds if is_local_feed(feed.url)]:
             await hand_over(feed, functools.partial(_save_local, store, feed, settings, indexer))
 
@@ -568,6 +597,11 @@ async def refresh(
     finally:
         for task in finishing:
             task.cancel()
+        if held:
+            try:
+                await writer.run(store.release_search)
+            except StoreError as exc:  # the store's next write indexes what is left
+                log.info("could not finish the search index: %s", exc)
         if spaced:
             try:
                 await writer.run(store.regular_checkpoints)

@@ -14,7 +14,7 @@ import sqlite3
 from briefing.models import ArticleRow
 from briefing.store.articles import rows_by_id, rows_with_tags
 
-__all__ = ["MATCH_END", "MATCH_START", "fts_query", "search"]
+__all__ = ["MATCH_END", "MATCH_START", "fts_query", "index_pending", "search"]
 
 MATCH_START = "\x02"
 MATCH_END = "\x03"
@@ -22,6 +22,23 @@ SNIPPET_TOKENS = 16
 # How many of the newest matches are ranked by relevance.
 RANKED = 2000
 _TOKEN = re.compile(r"[\w][\w'\u2019.-]*\*?", re.UNICODE)
+
+
+def index_pending(conn: sqlite3.Connection) -> int:
+    """Add the articles waiting in `search_pending` to the search index; return how many.
+
+    Runs inside the caller's transaction, so an article is searchable exactly when
+    it is stored, or (a refresh holding the index back) a few thousand articles later.
+    """
+    waiting = int(conn.execute("SELECT count(*) FROM search_pending").fetchone()[0])
+    if waiting:
+        conn.execute(
+            "INSERT INTO articles_fts (rowid, title, body, full_text) "
+            "SELECT a.id, a.title, a.body, a.full_text FROM search_pending p "
+            "JOIN articles a ON a.id = p.article_id ORDER BY p.article_id"
+        )
+        conn.execute("DELETE FROM search_pending")
+    return waiting
 
 
 def fts_query(query: str) -> str | None:

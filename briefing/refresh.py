@@ -20,6 +20,8 @@ callers (the CLI, the reader) get a `FeedReport` per feed.
 from __future__ import annotations
 
 import asyncio
+import collections
+import concurrent.futures
 import dataclasses
 import functools
 import inspect
@@ -27,7 +29,7 @@ import itertools
 import logging
 import queue
 import threading
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,6 +42,7 @@ from briefing.models import Article, FeedStatus
 if TYPE_CHECKING:
     import httpx
 
+    from briefing.analysis.related import Features
     from briefing.sources.fetch import FeedOutcome, ParseMode
     from briefing.sources.parse import ParsedFeed
     from briefing.store import Store
@@ -57,6 +60,12 @@ __all__ = [
 PROCESS_POOL_FROM = 24
 # Feeds parsed but not yet saved, at most: beyond this, landed feeds wait for the writer.
 WRITE_QUEUE = 16
+# A filing backlog at least this large at the end of a refresh is shared with helper
+# processes that extract features (see _Indexer._file_with_helpers).
+FILE_WITH_HELPERS_FROM = 2_000
+FILING_HELPERS = 2
+# Batches whose features are being extracted ahead of the one being filed.
+FILING_AHEAD = 3
 # New articles added to the search index together during a refresh (one FTS5 segment each).
 SEARCH_BATCH = 2_000
 # Feeds that answered 304, recorded together in one transaction (a crash costs a re-check).
@@ -213,7 +222,7 @@ class _Indexer:
         self._unsearchable = 0
         return True
 
-    def step(self) -> bool:
+    def step(self, extracted: Mapping[int, Features] | None = None) -> bool:
         """Index one batch; False when nothing was waiting (or the store refused)."""
         if self._index_search():
             return True
@@ -221,13 +230,44 @@ class _Indexer:
             return False
         batch = list(itertools.islice(self._pending, INDEX_BATCH))
         try:
-            self.indexed += self._store.index_articles(batch)
+            self.indexed += self._store.index_articles(batch, extracted)
         except StoreError as exc:  # disk full, say: saving matters more; reported at the end
             self.problem = exc
             return False
         for article_id in batch:
             del self._pending[article_id]
         return True
+
+    def _file_with_helpers(self) -> None:
+        """File a large backlog with its features extracted by helper processes.
+
+        Extracting an article's features is most of the CPU of filing it and
+        needs nothing from the index, so helpers work out the next batches while
+        this thread files the current one: the two cores share the work instead
+        of one doing it all. Batches are filed in the same order with the same
+        features as `step` alone would file them.
+        """
+        import multiprocessing
+
+        from briefing.analysis.related import extract_many
+        from briefing.sources.parse import parser_process_started
+
+        context = multiprocessing.get_context("spawn")
+        ahead: collections.deque[concurrent.futures.Future[list[tuple[int, Features]]]]
+        ahead = collections.deque()
+        order = list(self._pending)
+        batches = [order[i : i + INDEX_BATCH] for i in range(0, len(order), INDEX_BATCH)]
+        with concurrent.futures.ProcessPoolExecutor(
+            FILING_HELPERS, mp_context=context, initializer=parser_process_started
+        ) as helpers:
+            for number, batch in enumerate(batches):
+                while len(ahead) < FILING_AHEAD and number + len(ahead) < len(batches):
+                    texts = self._store.articles(batches[number + len(ahead)])
+                    job = [(a.id or 0, a.title, a.body, a.published) for a in texts]
+                    ahead.append(helpers.submit(extract_many, job))
+                extracted = dict(ahead.popleft().result())
+                if batch[0] != next(iter(self._pending), None) or not self.step(extracted):
+                    break
 
     def finish(self) -> int:
         """Index everything still waiting, and articles earlier runs left unfiled."""
@@ -237,6 +277,12 @@ class _Indexer:
                 raise self.problem
             return self.indexed
         self._pending.update(dict.fromkeys(self._store.unindexed(limit=1_000_000)))
+        if len(self._pending) >= FILE_WITH_HELPERS_FROM:
+            try:
+                self._file_with_helpers()
+            except (OSError, concurrent.futures.BrokenExecutor) as exc:
+                # No helper processes here (a locked-down machine): file the rest alone.
+                log.info("filing without helper processes: %s", exc)
         while self.step():
             pass
         if self.problem is not None:

@@ -96,3 +96,56 @@ def test_indexing_can_be_left_for_later(
     assert len(store.unindexed()) == 1
     assert store.index_articles(store.unindexed()) == 1
     assert store.unindexed() == []
+
+
+def _stories_after_refresh(folder: Path, monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Refresh a dozen feeds telling three stories; the stories as lists of guids."""
+    topics = [
+        ("ferry", "The harbour council approved a ferry budget of 5 million euros."),
+        ("grid", "The grid operator will spend 2 billion kroner on new power lines."),
+        ("school", "Teachers in Bergen voted to accept a pay offer of 4 percent."),
+    ]
+    paths = []
+    for outlet in range(4):
+        items = [
+            (f"{name}-{outlet}", f"{name.title()} news, desk {outlet}", f"{body} Desk {outlet}.")
+            for name, body in topics
+        ]
+        path = folder / f"desk{outlet}.xml"
+        path.write_bytes(_feed(items))
+        paths.append(path)
+    with Store.open(folder / "briefing.db") as store:
+        feeds = [store.add_feed(str(path)) for path in paths]
+        report = refresh_blocking(store, Settings(), feeds)
+        assert report.indexed == 12 and store.unindexed() == []
+        stories: dict[str, list[str]] = {}
+        for row in store.list_articles():
+            article = store.article(row.id)
+            assert article is not None and article.guid
+            story = str(min(store.story_members(row.id) or [row.id]))
+            stories.setdefault(story, []).append(article.guid)
+    return sorted(sorted(members) for members in stories.values())
+
+
+def test_helper_processes_file_a_backlog_exactly_as_filing_alone_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(refresh_module, "INDEX_BATCH", 2)  # several batches, several ahead
+    monkeypatch.setattr(refresh_module, "FILE_WITH_HELPERS_FROM", 10**9)
+    (tmp_path / "alone").mkdir()
+    alone = _stories_after_refresh(tmp_path / "alone", monkeypatch)
+    monkeypatch.setattr(refresh_module, "FILE_WITH_HELPERS_FROM", 1)
+    used: list[int] = []
+    real = refresh_module._Indexer._file_with_helpers
+
+    def counted(self: refresh_module._Indexer) -> None:
+        used.append(len(self._pending))
+        real(self)
+        used.append(len(self._pending))
+
+    monkeypatch.setattr(refresh_module._Indexer, "_file_with_helpers", counted)
+    (tmp_path / "helped").mkdir()
+    helped = _stories_after_refresh(tmp_path / "helped", monkeypatch)
+    assert used[0] == 12 and used[1] == 0  # the helpers' features filed the whole backlog
+    assert helped == alone
+    assert len(alone) == 3 and all(len(members) == 4 for members in alone)

@@ -87,6 +87,7 @@ __all__ = [
     "date_matrix",
     "dateline",
     "extract_features",
+    "extract_many",
     "idf",
     "norm_is_stale",
     "query_terms",
@@ -346,6 +347,13 @@ def extract_features(
         sketch=text_sketch(flat),
         day=_day_number(published, body),
     )
+
+
+def extract_many(
+    articles: Sequence[tuple[int, str | None, str, datetime | date | None]],
+) -> list[tuple[int, Features]]:
+    """`extract_features` for (id, title, body, published) tuples: one job for a worker process."""
+    return [(key, extract_features(title, body, day)) for key, title, body, day in articles]
 
 
 def _close_phrase(

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from briefing.errors import StoreError
 from briefing.models import Analysis, Article, ArticleRow, FeedStatus, RelatedRow
@@ -26,6 +26,9 @@ from briefing.store import related as stories
 from briefing.store.articles import SaveResult
 from briefing.store.feeds import FetchState
 from briefing.store.opening import WriterLock, check_file, connect, move_aside
+
+if TYPE_CHECKING:
+    from briefing.analysis.related import Features
 
 __all__ = ["Store"]
 
@@ -341,19 +344,27 @@ class Store:
 
         self._write(work)
 
-    def index_articles(self, article_ids: Sequence[int]) -> int:
+    def index_articles(
+        self, article_ids: Sequence[int], extracted: Mapping[int, Features] | None = None
+    ) -> int:
         """File saved articles into related stories in one transaction; return how many.
 
         Articles already filed are filed again (their text changed); the batch is
         indexed together (`related.index_articles`), faster than one by one.
+        `extracted` may hold the articles' features, worked out beforehand.
         """
 
         def work(conn: sqlite3.Connection) -> int:
             # Articles removed since they were saved are simply not found.
             found = article_queries.get_articles(conn, article_ids)
-            return len(stories.index_articles(conn, [(a.id, a) for a in found if a.id]))
+            pairs = [(a.id, a) for a in found if a.id]
+            return len(stories.index_articles(conn, pairs, extracted=extracted))
 
         return self._write(work) if article_ids else 0
+
+    def articles(self, article_ids: Sequence[int]) -> list[Article]:
+        """The stored articles among these ids, in the order given."""
+        return self._read(lambda conn: article_queries.get_articles(conn, article_ids))
 
     def unindexed(self, limit: int = 1_000) -> list[int]:
         """Saved articles not yet in the related-stories index, oldest first.

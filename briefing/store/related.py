@@ -25,7 +25,7 @@ import json
 import sqlite3
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -577,6 +577,7 @@ def index_articles(
     articles: Sequence[tuple[int, Article]],
     *,
     threshold: float = JOIN_THRESHOLD,
+    extracted: Mapping[int, Features] | None = None,
 ) -> dict[int, str]:
     """Index many saved articles in one call (e.g. one feed's new and changed entries).
 
@@ -586,7 +587,8 @@ def index_articles(
     document count read once, so every article is weighed by the counts after
     the batch, and rows read for one article are reused by the next. Articles
     indexed before (their text changed) are taken out first. Runs inside the
-    caller's transaction. Returns id -> story key.
+    caller's transaction. `extracted` may bring articles' features already extracted
+    (elsewhere, in parallel: see `extract_many`). Returns id -> story key.
     """
     unique: dict[int, Article] = {}
     for article_id, article in articles:
@@ -599,7 +601,11 @@ def index_articles(
             f"SELECT article_id FROM related_docs WHERE article_id IN ({marks})", chunk
         ).fetchall():
             forget_article(conn, int(indexed))
-    features = [extract_features(a.title, a.body, _day_of(a.published)) for a in unique.values()]
+    given = extracted or {}
+    features = [
+        given.get(article_id) or extract_features(a.title, a.body, _day_of(a.published))
+        for article_id, a in unique.items()
+    ]
     counted = _count_terms(conn, [t for f in features for t in f.terms])
     _add_documents(conn, len(ids))
     documents = _documents(conn)

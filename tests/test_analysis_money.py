@@ -584,7 +584,8 @@ def test_never_raises_and_amounts_are_finite(text: str):
     for figure in extract_figures(document):
         assert math.isfinite(figure.amount)
         if figure.amount < 0:
-            assert re.match(r"[-−]|\D{1,4}\s?[-−]\d", figure.text), figure
+            # The minus stands before the number ("-$5m", "$-5m", "$-.10": cents).
+            assert re.match(r"[-−]|\D{1,4}\s?[-−]\.?\d", figure.text), figure
         assert len(figure.currency) == 3 and figure.currency.isupper()
         assert 0 <= figure.sentence < max(1, len(document.sentences))
         for equivalent in figure.equivalents:

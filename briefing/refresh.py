@@ -27,6 +27,7 @@ import functools
 import inspect
 import itertools
 import logging
+import os
 import queue
 import threading
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -277,7 +278,8 @@ class _Indexer:
                 raise self.problem
             return self.indexed
         self._pending.update(dict.fromkeys(self._store.unindexed(limit=1_000_000)))
-        if len(self._pending) >= FILE_WITH_HELPERS_FROM:
+        # With one core, helpers would only take turns with this thread.
+        if len(self._pending) >= FILE_WITH_HELPERS_FROM and (os.cpu_count() or 1) > 1:
             try:
                 self._file_with_helpers()
             except (OSError, concurrent.futures.BrokenExecutor) as exc:

@@ -135,6 +135,7 @@ def test_helper_processes_file_a_backlog_exactly_as_filing_alone_does(
     (tmp_path / "alone").mkdir()
     alone = _stories_after_refresh(tmp_path / "alone", monkeypatch)
     monkeypatch.setattr(refresh_module, "FILE_WITH_HELPERS_FROM", 1)
+    monkeypatch.setattr(refresh_module.os, "cpu_count", lambda: 2)  # helpers need two cores
     used: list[int] = []
     real = refresh_module._Indexer._file_with_helpers
 

@@ -546,16 +546,22 @@ def reason_for(left: Features, right: Features, limit: int = 4) -> str:
     return ", ".join(parts)
 
 
-def signature(terms: Mapping[str, float], df: Mapping[str, int], documents: int) -> list[str]:
+def signature(
+    terms: Mapping[str, float],
+    df: Mapping[str, int],
+    documents: int,
+    weights: Mapping[str, float] | None = None,
+) -> list[str]:
     """The terms under which an article is filed: its SIGNATURE_TERMS heaviest by TF-IDF.
 
     Another report of the same story shares some of these (names, places,
     figures weigh most), so filing only them keeps the index small without
-    losing the neighbours that matter.
+    losing the neighbours that matter. `weights` (each term's `idf`) saves working
+    them out again when the caller has them.
     """
-    ranked = sorted(
-        terms, key=lambda t: (-terms[t] * idf(df.get(t, 0), documents, background_share(t)), t)
-    )
+    if weights is None:
+        weights = {t: idf(df.get(t, 0), documents, background_share(t)) for t in terms}
+    ranked = sorted(terms, key=lambda t: (-terms[t] * weights[t], t))
     return ranked[:SIGNATURE_TERMS]
 
 

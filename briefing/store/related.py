@@ -666,12 +666,12 @@ def _place(
     ids = {term: counted[term][0] for term in features.terms}
     vector = {ids[term]: weight for term, weight in features.terms.items()}
     df = {ids[term]: df_by_term[term] for term in features.terms}
-    weights = {
-        ids[term]: idf(df_by_term[term], documents, background_share(term))
-        for term in features.terms
+    by_term = {
+        term: idf(df_by_term[term], documents, background_share(term)) for term in features.terms
     }
+    weights = {ids[term]: weight for term, weight in by_term.items()}
     norm = vector_norm(vector, weights)
-    filed = [ids[term] for term in signature(features.terms, df_by_term, documents)]
+    filed = [ids[term] for term in signature(features.terms, df_by_term, documents, by_term)]
 
     query = query_terms(vector, df, documents)
     candidates = _candidates(conn, query, weights, article_id)

@@ -410,3 +410,27 @@ def test_validators_are_dropped_when_the_body_did_not_parse():
     assert good.validators == FetchState('"e"', "then")
     assert bad.validators == FetchState()
     assert bad.error == "x"
+
+
+async def test_cancelling_fetch_all_stops_every_fetch(server: str):
+    import asyncio
+
+    started = asyncio.get_running_loop().time()
+    landed: list[FeedOutcome] = []
+    settings = NetworkSettings(read_timeout=10.0, feed_deadline=10.0, concurrency=4)
+    run = asyncio.create_task(
+        fetch_all(
+            [(server + f"/drip{i}", FetchState()) for i in range(4)],
+            settings,
+            landed.append,
+            parse="inline",
+        )
+    )
+    await asyncio.sleep(0.3)
+    run.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await run
+    await asyncio.sleep(0.2)
+    pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    assert pending == []  # no fetcher left running against a closed client
+    assert landed == [] and asyncio.get_running_loop().time() - started < 5

@@ -532,7 +532,11 @@ async def fetch_all(
     try:
         if requests:
             everything = asyncio.create_task(run_all())
-            _done, late = await asyncio.wait({everything}, timeout=deadline)
+            try:
+                _done, late = await asyncio.wait({everything}, timeout=deadline)
+            except BaseException:  # our caller gave up (the reader closing): stop fetching
+                everything.cancel()
+                raise
             if late:
                 everything.cancel()
                 await asyncio.wait(late)

@@ -32,9 +32,6 @@ class HostQueue(Generic[T]):
         self._per_host = max(1, per_host)
         self._freed = asyncio.Event()
 
-    def __len__(self) -> int:
-        return sum(len(queue) for queue in self._waiting.values())
-
     async def take(self, previous: str | None = None) -> tuple[T, str] | None:
         """The next item and its host (counted as active until `done`), or None when empty.
 

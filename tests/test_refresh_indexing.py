@@ -131,6 +131,14 @@ def test_helper_processes_file_a_backlog_exactly_as_filing_alone_does(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(refresh_module, "INDEX_BATCH", 2)  # several batches, several ahead
+
+    class BusyWriter(refresh_module._Writer):
+        """Never idle, so the whole backlog waits for the end of the refresh."""
+
+        def __init__(self, limit: int, idle: object = None) -> None:
+            super().__init__(limit, None)
+
+    monkeypatch.setattr(refresh_module, "_Writer", BusyWriter)
     monkeypatch.setattr(refresh_module, "FILE_WITH_HELPERS_FROM", 10**9)
     (tmp_path / "alone").mkdir()
     alone = _stories_after_refresh(tmp_path / "alone", monkeypatch)

@@ -248,19 +248,15 @@ class _Indexer:
         of one doing it all. Batches are filed in the same order with the same
         features as `step` alone would file them.
         """
-        import multiprocessing
-
         from briefing.analysis.related import extract_many
+        from briefing.processes import spawn_pool
         from briefing.sources.parse import parser_process_started
 
-        context = multiprocessing.get_context("spawn")
         ahead: collections.deque[concurrent.futures.Future[list[tuple[int, Features]]]]
         ahead = collections.deque()
         order = list(self._pending)
         batches = [order[i : i + INDEX_BATCH] for i in range(0, len(order), INDEX_BATCH)]
-        with concurrent.futures.ProcessPoolExecutor(
-            FILING_HELPERS, mp_context=context, initializer=parser_process_started
-        ) as helpers:
+        with spawn_pool(FILING_HELPERS, initializer=parser_process_started) as helpers:
             for number, batch in enumerate(batches):
                 while len(ahead) < FILING_AHEAD and number + len(ahead) < len(batches):
                     texts = self._store.articles(batches[number + len(ahead)])

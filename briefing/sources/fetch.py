@@ -19,7 +19,7 @@ import dataclasses
 import email.utils
 import functools
 import inspect
-import multiprocessing
+import logging
 import os
 import re
 import time
@@ -33,6 +33,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from briefing.config import NetworkSettings
+from briefing.processes import spawn_pool
 from briefing.sources.hostqueue import HostQueue
 from briefing.sources.parse import ParsedFeed, parse_feed, parser_process_started
 
@@ -63,6 +64,8 @@ _CHUNK = 65_536
 _REUSE_BODY_LIMIT = 16_384
 
 ParseMode = Literal["process", "thread", "inline"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -406,12 +409,11 @@ def _executor(mode: ParseMode, workers: int | None) -> concurrent.futures.Execut
     count = workers or max(1, min(4, os.cpu_count() or 1))
     if mode == "thread":
         return concurrent.futures.ThreadPoolExecutor(count, thread_name_prefix="feed-parse")
-    # Fresh interpreters: forking a process that runs threads (the TUI) can deadlock, and
-    # unlike forkserver, spawn keeps no extra server process in memory.
-    context = multiprocessing.get_context("spawn")
-    return concurrent.futures.ProcessPoolExecutor(
-        count, mp_context=context, initializer=parser_process_started
-    )
+    try:
+        return spawn_pool(count, initializer=parser_process_started)
+    except OSError as exc:  # no new processes allowed here: parse on threads instead
+        log.warning("parsing feeds on threads: no parser processes (%s)", exc)
+        return concurrent.futures.ThreadPoolExecutor(count, thread_name_prefix="feed-parse")
 
 
 OnResult = Callable[[FeedOutcome], Awaitable[None] | None]
@@ -457,12 +459,24 @@ async def fetch_all(
         job = functools.partial(
             parse_feed, result.body, result.final_url, result.headers, max_bytes=settings.max_bytes
         )
+        nonlocal executor
+        pool = executor
         try:
-            if executor is None:
+            if pool is None:
                 return job()
-            return await loop.run_in_executor(executor, job)
+            return await loop.run_in_executor(pool, job)
         except concurrent.futures.BrokenExecutor as exc:
             return ParsedFeed(result.final_url, None, error=f"parser crashed: {exc}")
+        except OSError as exc:
+            # Parsing reads bytes in memory: an OSError is the pool failing to start a
+            # process (a process limit, say). Parse this feed and the rest on threads.
+            if not isinstance(pool, concurrent.futures.ProcessPoolExecutor):
+                raise
+            if executor is pool:
+                log.warning("parsing feeds on threads: a parser process failed to start (%s)", exc)
+                executor = _executor("thread", workers)
+                pool.shutdown(wait=False)
+            return await loop.run_in_executor(executor, job)
 
     delivered: set[int] = set()
 

@@ -241,3 +241,101 @@ async def test_refresh_without_feeds_says_so(tmp_path: Path) -> None:
         await settle(pilot)
         assert any("No feeds" in note for note in notes)
         assert main_screen(app).stories.total == 3
+
+
+async def test_refresh_without_feeds_suggests_a_command_that_exists(tmp_path: Path) -> None:
+    from briefing.cli import main
+
+    app = make_app(tmp_path)
+    notes: list[str] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.notify = lambda message, **kwargs: notes.append(message)  # type: ignore[method-assign]
+        await pilot.press("R")
+        await settle(pilot)
+    suggested = next(note for note in notes if "briefing " in note)
+    command = suggested.split("'")[1].split()
+    assert command[:2] == ["briefing", "add"]
+    feed = tmp_path / "feed.xml"
+    feed.write_text(RSS, encoding="utf-8")
+    assert main([*command[1:-1], str(feed)]) == 0
+
+
+async def test_a_refresh_that_breaks_unexpectedly_is_reported_and_the_reader_stays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    feed = tmp_path / "harbour-watch.xml"
+    feed.write_text(RSS, encoding="utf-8")
+    with Store.open(tmp_path / "briefing.db") as store:
+        store.add_feed(str(feed))
+    app = make_app(tmp_path)
+    notes: list[tuple[str, object]] = []
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("bad value(s) in fds_to_keep")
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(app.library, "refresh", broken)
+        app.notify = lambda message, **kwargs: notes.append(  # type: ignore[method-assign]
+            (message, kwargs.get("severity"))
+        )
+        await pilot.press("R")
+        await settle(pilot)
+        assert app.is_running
+        assert main_screen(app).stories.total == 3
+    assert any("Refresh stopped" in note and severity == "error" for note, severity in notes)
+
+
+async def test_a_long_refresh_shows_progress_and_new_stories_before_it_ends(
+    tmp_path: Path,
+) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from briefing.tui.widgets.view_bar import ViewBar
+
+    release = threading.Event()
+
+    class Feeds(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path == "/slow":
+                release.wait(30)
+            body = RSS.replace("hw-1", "hw" + self.path).encode()
+            body = body.replace(b"example.org/hw/1", b"example.org" + self.path.encode())
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Feeds)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    with Store.open(tmp_path / "briefing.db") as store:
+        store.add_feed(base + "/fast")
+        store.add_feed(base + "/slow")
+    app = make_app(tmp_path)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            screen = main_screen(app)
+            bar = screen.query_one(ViewBar)
+            assert screen.stories.total == 3
+            await pilot.press("R")
+            for _ in range(400):  # the fast feed lands while the slow one still hangs
+                await pilot.pause(0.02)
+                if screen.stories.total == 4 and "refreshing 1/2 feeds" in str(bar.content):
+                    break
+            assert "refreshing 1/2 feeds \u00b7 1 new" in str(bar.content)
+            assert screen.stories.total == 4
+            release.set()
+            await settle(pilot)
+            assert "refreshing" not in str(bar.content)
+            assert "all 5" in str(bar.content)
+            assert screen.stories.total == 5
+    finally:
+        release.set()
+        server.shutdown()

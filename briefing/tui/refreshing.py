@@ -1,13 +1,17 @@
 """Refreshing feeds from the reader: a worker that fetches, then reloads the list.
 
 The fetching belongs to `briefing.refresh` (it keeps store calls and parsing
-off the event loop); this module runs it in a Textual worker, reports each
-failing feed as it lands and the totals at the end, and says so plainly when
+off the event loop); this module runs it in a Textual worker, shows its
+progress above the list, re-reads the list as feeds land (at most every
+RELOAD_EVERY seconds) so new stories appear during a long refresh, reports
+failing feeds as they land and the totals at the end, and says so plainly when
 there is nothing to refresh (a seeds-only reader).
 """
 
 from __future__ import annotations
 
+import logging
+import time
 from typing import TYPE_CHECKING
 
 from briefing.errors import BriefingError
@@ -16,8 +20,18 @@ from briefing.tui.formatting import safe
 if TYPE_CHECKING:
     from briefing.refresh import FeedReport
     from briefing.tui.app import BriefingApp
+    from briefing.tui.screens.main import MainScreen
 
 __all__ = ["start_refresh"]
+
+log = logging.getLogger(__name__)
+
+# The list is re-read at most this often (seconds) while feeds land, so new stories appear
+# during a long refresh without re-reading the store for every feed.
+RELOAD_EVERY = 2.0
+# Failing feeds notified one by one; the rest are counted in the summary (F lists them all).
+FAILURES_NOTIFIED = 5
+_LANDED = "refresh-landed"
 
 
 def start_refresh(app: BriefingApp, *, all_feeds: bool, quiet: bool = False) -> None:
@@ -26,8 +40,6 @@ def start_refresh(app: BriefingApp, *, all_feeds: bool, quiet: bool = False) -> 
 
 
 async def _refresh(app: BriefingApp, all_feeds: bool, quiet: bool) -> None:
-    from briefing.tui.screens.main import MainScreen
-
     library = app.library
     if library.read_only:
         if not quiet:
@@ -37,29 +49,88 @@ async def _refresh(app: BriefingApp, all_feeds: bool, quiet: bool) -> None:
     if not feeds:
         if not quiet:
             message = "No feeds are due." if not all_feeds else "No feeds to refresh."
-            app.notify(message + " Add one with 'briefing feeds add URL'.")
+            app.notify(message + " Add one with 'briefing add URL'.")
         return
     app.notify(f"Refreshing {len(feeds)} feed{'s' if len(feeds) != 1 else ''}\u2026")
+    progress = _Progress(len(feeds))
+    last_reload = -RELOAD_EVERY
+    _show_progress(app, progress.line())
 
     def landed(report: FeedReport) -> None:
-        if report.error:
+        nonlocal last_reload
+        progress.add(report)
+        _show_progress(app, progress.line())
+        if report.error and progress.failed <= FAILURES_NOTIFIED:
             app.notify(
                 f"{safe(report.title, 80)}: {safe(report.error, 200)}",
                 title="Feed failed",
                 severity="warning",
                 markup=False,
             )
+        now = time.monotonic()
+        if (report.new or report.updated) and now - last_reload >= RELOAD_EVERY:
+            last_reload = now
+            for screen in _main_screens(app):
+                screen.run_worker(
+                    screen.reload(keep=screen.stories.current), group=_LANDED, exclusive=True
+                )
 
     try:
         result = await library.refresh(app.settings, feeds, landed)
     except BriefingError as exc:
         app.notify(str(exc), title="Refresh", severity="error", markup=False)
         return
+    except Exception as exc:  # noqa: BLE001 - a failed refresh must not close the reader
+        log.exception("refresh failed")
+        app.notify(
+            f"Refresh stopped: {safe(repr(exc), 200)}. Stories already saved are kept.",
+            title="Refresh",
+            severity="error",
+            markup=False,
+        )
+        return
+    finally:
+        _show_progress(app, None)
+        for screen in _main_screens(app):
+            screen.workers.cancel_group(screen, _LANDED)
     failed = len(result.failed)
     summary = f"{result.new} new, {result.updated} updated"
     if failed:
         summary += f", {failed} feed{'s' if failed != 1 else ''} failed (F shows them)"
     app.notify(summary, title="Refreshed", severity="warning" if failed else "information")
-    for screen in app.screen_stack:
-        if isinstance(screen, MainScreen) and result.new + result.updated:
+    for screen in _main_screens(app):
+        if result.new + result.updated:
             await screen.reload(keep=screen.stories.current)
+        else:
+            await screen.refresh_counts()
+
+
+class _Progress:
+    """Counts of a refresh so far, for the line above the list."""
+
+    def __init__(self, feeds: int) -> None:
+        self.feeds = feeds
+        self.landed = self.new = self.failed = 0
+
+    def add(self, report: FeedReport) -> None:
+        self.landed += 1
+        self.new += report.new
+        self.failed += 1 if report.error else 0
+
+    def line(self) -> str:
+        text = f"refreshing {self.landed}/{self.feeds} feeds \u00b7 {self.new} new"
+        return text + (f" \u00b7 {self.failed} failed" if self.failed else "")
+
+
+def _main_screens(app: BriefingApp) -> list[MainScreen]:
+    from briefing.tui.screens.main import MainScreen
+
+    return [screen for screen in app.screen_stack if isinstance(screen, MainScreen)]
+
+
+def _show_progress(app: BriefingApp, line: str | None) -> None:
+    from briefing.tui.widgets.view_bar import ViewBar
+
+    for screen in _main_screens(app):
+        for bar in screen.query(ViewBar):
+            bar.show_progress(line)

@@ -47,7 +47,7 @@ class FeedHealthScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.add_columns("Feed", "Stories", "Unread", "Last success", "Problem")
         if not self.feeds:
-            table.add_row(Text("No feeds yet: add one with 'briefing feeds add URL'.", style="dim"))
+            table.add_row(Text("No feeds yet: add one with 'briefing add URL'.", style="dim"))
         for status in self.feeds:
             problem = Text(
                 safe(status.last_error, 200) or "ok", style="red" if status.last_error else "green"

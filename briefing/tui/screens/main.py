@@ -204,7 +204,7 @@ class MainScreen(Screen[None]):
         self.stories.empty_text = "No stories in this view."
         if not self.counts.get("all") and not self.counts.get("dismissed"):
             self.stories.empty_text = (
-                "No stories yet. Add a feed with 'briefing feeds add URL' and press R, "
+                "No stories yet. Add a feed with 'briefing add URL' and press R, "
                 "or start with 'briefing --seeds DIR'."
             )
         self.stories.refresh()

@@ -23,14 +23,37 @@ _SHORT = (
 
 
 class ViewBar(Static):
-    """Shows e.g. "Unread 9 · by date │ all 12 unread 9 ★ 2 ✓ 1 ✗ 0 new 5"."""
+    """Shows e.g. "Unread 9 · by date │ all 12 unread 9 ★ 2 ✓ 1 ✗ 0 new 5".
+
+    While feeds are refreshing, the refresh's progress takes the place of the
+    counts ("refreshing 312/1000 feeds · 5210 new · 2 failed"): both do not fit
+    in 80 columns, and the counts change with every feed anyway.
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+        super().__init__(id=id)
+        self._view: tuple[str, int, str, Mapping[str, int]] = ("", 0, "", {})
+        self._progress: str | None = None
 
     def show(self, label: str, shown: int, sort: str, counts: Mapping[str, int]) -> None:
+        self._view = (label, shown, sort, dict(counts))
+        self._draw()
+
+    def show_progress(self, progress: str | None) -> None:
+        """Show a refresh's progress instead of the counts; None puts the counts back."""
+        self._progress = progress
+        self._draw()
+
+    def _draw(self) -> None:
+        label, shown, sort, counts = self._view
         text = Text(" ")
         text.append(safe(label, 80), style="bold")
         text.append(f" {shown}", style="bold")
         text.append(f" \u00b7 by {sort}", style="dim")
-        if counts:
+        if self._progress is not None:
+            text.append("  \u2502 ", style="dim")
+            text.append(self._progress, style="bold")
+        elif counts:
             text.append("  \u2502 ", style="dim")
             parts = [f"{short} {counts[key]}" for key, short in _SHORT if key in counts]
             text.append("  ".join(parts))

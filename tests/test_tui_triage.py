@@ -237,10 +237,44 @@ async def test_refresh_without_feeds_says_so(tmp_path: Path) -> None:
             original(message, **kwargs)  # type: ignore[arg-type]
 
         app.notify = record  # type: ignore[method-assign]
-        await pilot.press("r")
+        await pilot.press("R")
         await settle(pilot)
         assert any("No feeds" in note for note in notes)
+        await pilot.press("r")  # the open story is a saved article: no feed to refresh
+        await settle(pilot)
+        assert any("saved articles" in note for note in notes)
         assert main_screen(app).stories.total == 3
+
+
+async def test_r_refreshes_only_the_feed_of_the_open_story(tmp_path: Path) -> None:
+    first, second = tmp_path / "harbour-watch.xml", tmp_path / "quay-notes.xml"
+    first.write_text(RSS, encoding="utf-8")
+    second.write_text(RSS.replace("Harbour Watch", "Quay Notes"), encoding="utf-8")
+    with Store.open(tmp_path / "briefing.db") as store:
+        store.add_feed(str(first))
+        store.add_feed(str(second))
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        screen = main_screen(app)
+        titles = [screen.stories.row_at(i).title for i in range(screen.stories.total)]  # type: ignore[union-attr]
+        screen.stories.cursor = titles.index("Dredging contract awarded at Valmora")
+        await settle(pilot)
+        opened = screen.stories.current
+        assert opened is not None and opened.feed_id is not None
+        first.write_text(RSS.replace("hw-1", "hw-2").replace("/hw/1", "/hw/2"), encoding="utf-8")
+        second.write_text(RSS.replace("hw-1", "qn-2").replace("/hw/1", "/qn/2"), encoding="utf-8")
+        with Store.open(tmp_path / "briefing.db", read_only=True) as store:
+            before = {feed.id: feed.articles for feed in store.feeds(include_seeds=False)}
+        await pilot.press("r")
+        await settle(pilot)
+        with Store.open(tmp_path / "briefing.db", read_only=True) as store:
+            after = {feed.id: feed.articles for feed in store.feeds(include_seeds=False)}
+        assert after[opened.feed_id] == before[opened.feed_id] + 1
+        others = [feed_id for feed_id in after if feed_id != opened.feed_id]
+        assert [after[f] for f in others] == [before[f] for f in others]
 
 
 async def test_refresh_without_feeds_suggests_a_command_that_exists(tmp_path: Path) -> None:

@@ -161,11 +161,13 @@ class BriefingApp(App[int]):
 
     # -- feeds and digest -------------------------------------------------------------------
 
-    def start_refresh(self, *, all_feeds: bool, quiet: bool = False) -> None:
-        """Fetch feeds in a worker; the list reloads when new stories land."""
+    def start_refresh(
+        self, *, all_feeds: bool, quiet: bool = False, feed_id: int | None = None
+    ) -> None:
+        """Fetch one feed, the due feeds or all feeds in a worker; new stories show as they land."""
         from briefing.tui.refreshing import start_refresh
 
-        start_refresh(self, all_feeds=all_feeds, quiet=quiet)
+        start_refresh(self, all_feeds=all_feeds, quiet=quiet, feed_id=feed_id)
 
     def start_digest(self) -> None:
         """Preview the digest of picked stories, then write it."""

@@ -34,18 +34,28 @@ FAILURES_NOTIFIED = 5
 _LANDED = "refresh-landed"
 
 
-def start_refresh(app: BriefingApp, *, all_feeds: bool, quiet: bool = False) -> None:
-    """Refresh due feeds (or all of them) in a worker; `quiet` skips the "no feeds" note."""
-    app.run_worker(_refresh(app, all_feeds, quiet), group="refresh", exclusive=True)
+def start_refresh(
+    app: BriefingApp, *, all_feeds: bool, quiet: bool = False, feed_id: int | None = None
+) -> None:
+    """Refresh one feed (`feed_id`), the due feeds, or all of them, in a worker.
+
+    `quiet` skips the "no feeds" note (the start-up refresh).
+    """
+    app.run_worker(_refresh(app, all_feeds, quiet, feed_id), group="refresh", exclusive=True)
 
 
-async def _refresh(app: BriefingApp, all_feeds: bool, quiet: bool) -> None:
+async def _refresh(app: BriefingApp, all_feeds: bool, quiet: bool, feed_id: int | None) -> None:
     library = app.library
     if library.read_only:
         if not quiet:
             app.notify("Read-only: another Briefing is running and refreshing.")
         return
     feeds = await library.refreshable_feeds(due_only=not all_feeds)
+    if feed_id is not None:
+        feeds = [feed for feed in feeds if feed.id == feed_id]
+        if not feeds:
+            app.notify("This story comes from saved articles, not a feed. R refreshes all feeds.")
+            return
     if not feeds:
         if not quiet:
             message = "No feeds are due." if not all_feeds else "No feeds to refresh."

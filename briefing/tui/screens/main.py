@@ -83,7 +83,7 @@ class MainScreen(Screen[None]):
         _binding("o", "open_link", "Open link in browser"),
         _binding("c", "copy_link", "Copy link"),
         _binding("m", "mark_briefing", "Mark now as last briefing"),
-        _binding("r", "refresh", "Refresh feeds"),
+        _binding("r", "refresh", "Refresh this feed"),
         _binding("R", "refresh_all", "Refresh all feeds"),
         _binding("F", "feeds", "Feed health"),
         _binding("e", "digest", "Digest"),
@@ -729,7 +729,13 @@ class MainScreen(Screen[None]):
         self.app.push_screen(FeedHealthScreen(feeds))
 
     def action_refresh(self) -> None:
-        self.briefing_app.start_refresh(all_feeds=False)
+        """Refresh the feed being read: the one this view shows, else the current story's."""
+        current = self.stories.current
+        feed_id = self.query_state.feed_id or (current.feed_id if current else None)
+        if feed_id is None:
+            self.notify("No story is open: R refreshes all feeds.")
+            return
+        self.briefing_app.start_refresh(all_feeds=True, feed_id=feed_id)
 
     def action_refresh_all(self) -> None:
         self.briefing_app.start_refresh(all_feeds=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -17,13 +18,27 @@ from briefing.tui.formatting import safe
 __all__ = ["FeedHealthScreen"]
 
 
+def health_order(feeds: Sequence[FeedStatus]) -> list[FeedStatus]:
+    """Failing feeds first (what the screen is opened for), then by name, "Feed 9" before "10"."""
+
+    def name(status: FeedStatus) -> list[tuple[int, str]]:
+        text = (status.title or status.url).casefold()
+        parts = re.split(r"(\d+)", text)  # text, digits, text, ...: digits at odd places
+        # A number compares by its length, then its digits: no int() of a hostile 5,000-digit run.
+        return [
+            (len(p.lstrip("0")), p.lstrip("0")) if i % 2 else (0, p) for i, p in enumerate(parts)
+        ]
+
+    return sorted(feeds, key=lambda status: (status.last_error is None, name(status)))
+
+
 def _when(status: FeedStatus) -> str:
     stamp = status.last_success
     return f"{stamp:%Y-%m-%d %H:%M}" if stamp else "never"
 
 
 class FeedHealthScreen(Screen[None]):
-    """A table of feeds: title, articles, unread, last success and last error."""
+    """A table of feeds, failing ones first: title, articles, unread, last success and error."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,F", "close", "Back to stories"),
@@ -33,7 +48,7 @@ class FeedHealthScreen(Screen[None]):
 
     def __init__(self, feeds: Sequence[FeedStatus]) -> None:
         super().__init__()
-        self.feeds = list(feeds)
+        self.feeds = health_order(feeds)
 
     def compose(self) -> ComposeResult:
         failing = sum(1 for f in self.feeds if f.last_error)

@@ -128,8 +128,11 @@ class _Progress:
         self.failed += 1 if report.error else 0
 
     def line(self) -> str:
-        text = f"refreshing {self.landed}/{self.feeds} feeds \u00b7 {self.new} new"
-        return text + (f" \u00b7 {self.failed} failed" if self.failed else "")
+        failed = f" \u00b7 {self.failed} failed" if self.failed else ""
+        if self.landed == self.feeds and self.new:
+            # Every feed is in; the refresh ends once the new articles are filed into stories.
+            return f"refreshed {self.feeds} feeds{failed} \u00b7 grouping {self.new} new\u2026"
+        return f"refreshing {self.landed}/{self.feeds} feeds \u00b7 {self.new} new{failed}"
 
 
 def _main_screens(app: BriefingApp) -> list[MainScreen]:

@@ -31,7 +31,7 @@ from briefing.tui.library import SORTS, STANDARD_VIEWS, Flag, Library, ListQuery
 from briefing.tui.screens.dialogs import PromptScreen, ViewChoice, ViewPickerScreen
 from briefing.tui.widgets.panes import FiguresPane, Pane, QuotesPane, RelatedPane
 from briefing.tui.widgets.reader import Reader
-from briefing.tui.widgets.story_list import StoryList
+from briefing.tui.widgets.story_list import PAGE_SIZE, StoryList
 from briefing.tui.widgets.view_bar import ViewBar
 
 if TYPE_CHECKING:
@@ -243,7 +243,9 @@ class MainScreen(Screen[None]):
         async def loader(offset: int, limit: int) -> list[ArticleRow]:
             return await library.rows(query, offset, limit)
 
-        self.stories.reset(total, loader, cursor)
+        first = cursor - cursor % PAGE_SIZE
+        page = await library.rows(query, first, PAGE_SIZE) if total else []
+        self.stories.reset(total, loader, cursor, first_page=page)
         if total == 0:
             self.reading = None
             self._cancel_waiting()

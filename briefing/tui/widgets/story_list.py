@@ -108,11 +108,23 @@ class StoryList(ScrollView, can_focus=True):
 
     # -- data -------------------------------------------------------------------------------
 
-    def reset(self, total: int, loader: RowLoader, cursor: int = 0) -> None:
-        """Show a new set of stories: `total` of them, fetched page by page with `loader`."""
+    def reset(
+        self,
+        total: int,
+        loader: RowLoader,
+        cursor: int = 0,
+        first_page: list[ArticleRow] | None = None,
+    ) -> None:
+        """Show a new set of stories: `total` of them, fetched page by page with `loader`.
+
+        `first_page` is the page holding `cursor`, read already: the list then redraws
+        in one frame instead of showing placeholder rows (a reload while feeds land).
+        """
         self._generation += 1
         self._loader = loader
         self._pages.clear()
+        if first_page is not None:
+            self._pages[max(0, cursor) // PAGE_SIZE] = list(first_page)
         self._pending.clear()
         self._expanded.clear()
         self._expanded_ids.clear()

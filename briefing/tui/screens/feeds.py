@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import ClassVar
 
 from rich.text import Text
@@ -32,13 +33,13 @@ def health_order(feeds: Sequence[FeedStatus]) -> list[FeedStatus]:
     return sorted(feeds, key=lambda status: (status.last_error is None, name(status)))
 
 
-def _when(status: FeedStatus) -> str:
-    stamp = status.last_success
-    return f"{stamp:%Y-%m-%d %H:%M}" if stamp else "never"
+def _when(stamp: datetime | None, missing: str) -> str:
+    return f"{stamp.astimezone(UTC):%Y-%m-%d %H:%M}" if stamp else missing
 
 
 class FeedHealthScreen(Screen[None]):
-    """A table of feeds, failing ones first: title, articles, unread, last success and error."""
+    """A table of feeds, failing ones first: title, articles, unread, last success, next
+    fetch (UTC, as `briefing feeds` prints them) and the last error."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,F", "close", "Back to stories"),
@@ -60,7 +61,7 @@ class FeedHealthScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Feed", "Stories", "Unread", "Last success", "Problem")
+        table.add_columns("Feed", "Stories", "Unread", "Last success", "Next fetch", "Problem")
         if not self.feeds:
             table.add_row(Text("No feeds yet: add one with 'briefing add URL'.", style="dim"))
         for status in self.feeds:
@@ -71,7 +72,8 @@ class FeedHealthScreen(Screen[None]):
                 Text(safe(status.title, 60) or safe(status.url, 60)),
                 Text(str(status.articles)),
                 Text(str(status.unread)),
-                Text(_when(status)),
+                Text(_when(status.last_success, "never")),
+                Text(_when(status.next_due, "-")),
                 problem,
             )
         table.focus()

@@ -8,6 +8,7 @@ the TUI additionally renders everything as `rich.text.Text`, never as markup.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 __all__ = ["MAX_LINE", "is_web_link", "plain"]
 
@@ -37,8 +38,21 @@ def plain(text: str | None, limit: int = MAX_LINE) -> str:
 
 
 def is_web_link(url: str | None) -> bool:
-    """True for http and https links: the only kind Briefing opens or exports as a link."""
+    """True for a well-formed http or https link: the only kind Briefing opens or exports.
+
+    Feed links are strangers' text: a link carrying a control character, an
+    escape sequence, a bidi override or a space would act on the terminal or
+    mislead the reader where it is printed (a digest on stdout), and one with
+    no host or a port past 65535 cannot be followed.
+    """
     if not url:
         return False
-    scheme = url.strip().split(":", 1)[0].lower() if ":" in url else ""
-    return scheme in ("http", "https") and not any(ch in url for ch in "\x00\r\n\t ")
+    text = url.strip()
+    if _CONTROLS.search(text) or any(ch.isspace() for ch in text):
+        return False
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)

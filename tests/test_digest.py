@@ -252,6 +252,7 @@ def hostile_story() -> DigestStory:
         Outlet("Other <script>", "JavaScript:alert(2)", None, "[link](javascript:alert(3))"),
         Outlet("Safe outlet", "https://example.com/safe", None, None),
         Outlet("Data outlet", "data:text/html,<script>alert(4)</script>", None, None),
+        Outlet("Escaping outlet", "http://example.com/a\x1b]52;c;eA==\x07\x1b[2J", None, None),
     )
     return DigestStory(article, analysis, 3, outlets)
 
@@ -271,7 +272,7 @@ def test_html_from_hostile_feeds_is_inert() -> None:
     heading = tree.css_first("article h2")
     assert heading is not None
     assert heading.text() == "1. <script>alert('x')</script> [red]Breaking[/red] news"
-    assert "\x1b" not in page
+    assert "\x1b" not in page and "\x07" not in page
     assert 'href="https://example.com/safe"' in page
     csp = tree.css_first('meta[http-equiv="Content-Security-Policy"]')
     assert csp is not None and "default-src 'none'" in (csp.attributes.get("content") or "")
@@ -284,7 +285,7 @@ def test_markdown_from_hostile_feeds_is_inert() -> None:
     assert "\\[red\\]Breaking\\[/red\\]" in text
     assert not re.search(r"(?<!\\)\]\((?!https?://)", text)  # the only live links are web links
     assert "[Safe outlet](https://example.com/safe)" in text
-    assert "\x1b" not in text
+    assert "\x1b" not in text and "\x07" not in text
     for line in text.splitlines():
         if line.startswith("| $"):
             assert line.count(" | ") == 4  # a "|" in feed text cannot add a table column
@@ -295,7 +296,13 @@ def test_json_from_hostile_feeds_keeps_text_but_drops_unsafe_links() -> None:
     story = record["stories"][0]
     assert story["title"] == "<script>alert('x')</script> [red]Breaking[/red] news"
     assert record["sources"][0]["url"] is None
-    assert [o["url"] for o in story["outlets"]] == [None, None, "https://example.com/safe", None]
+    assert [o["url"] for o in story["outlets"]] == [
+        None,
+        None,
+        "https://example.com/safe",
+        None,
+        None,
+    ]
 
 
 def test_html_shows_every_story_quote_and_figure_and_links_each_cite() -> None:

@@ -41,5 +41,14 @@ def test_only_http_and_https_are_web_links() -> None:
         "https://exa mple.com",
         "https://example.com/\nx",
         "example.com",
+        "http://example.com/a\x1b]52;c;Y2xpcA==\x07\x1b[2J",
+        "http://example.com/\x07",
+        "http://example.com/\x9b2J",
+        "http://example.com/\x7f",
+        "https://example.com/\u202egnp.exe",
+        "https://example.com/\u200bx",
+        "http://127.0.0.1:99999/feed",
+        "http:///no-host",
+        "http://[::1/broken",
     ]:
         assert not is_web_link(bad)

@@ -108,6 +108,51 @@ async def test_retry_after_sets_the_next_fetch(status: int, retry: str):
     assert next_due(result, now=now) >= now + timedelta(seconds=120)
 
 
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [
+        ("Retry-After", "99999999999999999999"),
+        ("Retry-After", "9" * 400),
+        ("Retry-After", "\u00b2"),
+        ("Cache-Control", "max-age=" + "9" * 400),
+    ],
+)
+async def test_absurd_waits_from_a_server_are_capped_not_fatal(header: str, value: str):
+    result = await _fetch(
+        lambda r: _response(503, headers={header: value.encode("latin-1").decode("latin-1")})
+    )
+    now = datetime(2030, 1, 1, tzinfo=UTC)
+    assert now < next_due(result, now=now) <= now + timedelta(days=7)
+
+
+async def test_one_feed_with_an_absurd_retry_after_leaves_the_others_stored_in_a_refresh():
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/busy":
+            return _response(503, headers={"Retry-After": "99999999999999999999"})
+        return _response(200, content=RSS)
+
+    urls = ["https://m.example/busy", "https://m.example/a", "https://n.example/b"]
+    async with _client(handler) as client:
+        outcomes = await fetch_all(
+            [(u, FetchState()) for u in urls], FAST, client=client, parse="inline"
+        )
+    by_url = {o.request.url: o for o in outcomes}
+    assert by_url["https://m.example/busy"].error is not None
+    assert by_url["https://m.example/a"].parsed is not None
+    assert by_url["https://n.example/b"].parsed is not None
+
+
+async def test_a_port_past_65535_is_a_clear_failure_directly_or_by_redirect():
+    def handler(request: httpx.Request) -> httpx.Response:
+        return _response(302, headers={"Location": "http://127.0.0.1:99999/feed"})
+
+    direct = await _fetch(handler, url="http://127.0.0.1:99999/feed")
+    redirected = await _fetch(handler)
+    for result in (direct, redirected):
+        assert result.body is None
+        assert result.error is not None and "port" in result.error
+
+
 def test_next_due_uses_max_age_and_ttl_within_bounds():
     now = datetime(2030, 1, 1, tzinfo=UTC)
     plain = FetchResult("u", "u", status=200)

@@ -174,6 +174,10 @@ def _web_url(url: str) -> str | None:
         return f"refusing a {parts.scheme or 'scheme-less'} address (only http and https)"
     if not parts.hostname:
         return "address has no host"
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:
+        return f"not a valid port in {url[:200]!r}"
     return None
 
 
@@ -182,7 +186,7 @@ def _seconds(value: str | None, now: float) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
@@ -388,12 +392,12 @@ def next_due(
     """When to fetch again: Retry-After first, then the longer of max-age and the RSS ttl."""
     now = now or datetime.now(UTC)
     if result.retry_after is not None:
-        wait = timedelta(seconds=result.retry_after)
+        wait = _bounded(result.retry_after)
         return now + min(max(wait, MIN_INTERVAL), MAX_INTERVAL)
     wait = interval
     hints = []
     if result.max_age is not None:
-        hints.append(timedelta(seconds=result.max_age))
+        hints.append(_bounded(result.max_age))
     if ttl_minutes is not None:
         hints.append(timedelta(minutes=ttl_minutes))
     if hints:
@@ -401,6 +405,17 @@ def next_due(
     if result.error and result.status is not None and result.status >= 500:
         wait = max(wait, interval)
     return now + min(wait, MAX_INTERVAL)
+
+
+def _bounded(seconds: float) -> timedelta:
+    """A server's wait as a timedelta no longer than MAX_INTERVAL.
+
+    The number comes from a header: "Retry-After: 99999999999999999999" would
+    overflow timedelta, and NaN compares false with everything.
+    """
+    if not seconds >= 0:  # negative or NaN
+        return timedelta(0)
+    return timedelta(seconds=min(seconds, MAX_INTERVAL.total_seconds()))
 
 
 def _executor(mode: ParseMode, workers: int | None) -> concurrent.futures.Executor | None:
@@ -499,15 +514,16 @@ async def fetch_all(
         try:
             try:
                 parsed = await parse_body(result)
-            except Exception as exc:
+                if result.body is not None:
+                    result = dataclasses.replace(result, body=None)
+                ttl = parsed.ttl_minutes if parsed is not None else None
+                outcome = FeedOutcome(
+                    request, result, parsed, next_due(result, ttl, interval=interval)
+                )
+            except Exception as exc:  # one feed's surprise is that feed's failure, not the run's
                 await failed(request, exc)
                 return
-            if result.body is not None:
-                result = dataclasses.replace(result, body=None)
-            ttl = parsed.ttl_minutes if parsed is not None else None
-            await deliver(
-                FeedOutcome(request, result, parsed, next_due(result, ttl, interval=interval))
-            )
+            await deliver(outcome)  # raises only what `on_result` raised (the store failing)
         finally:
             in_flight.release()
 

@@ -270,6 +270,16 @@ def test_wrapping_cuts_a_word_wider_than_the_line() -> None:
     assert _lines("ab abcdefghij cd", 4) == ["ab", "abcd", "efgh", "ij", "cd"]
 
 
+def test_a_megabyte_without_a_space_wraps_in_line_sized_runs() -> None:
+    # It used to re-measure the rest of the word for every line: minutes of frozen reader.
+    word = "x" * 1_000_000 + "\u65e5" * 40
+    lines = _lines(word, 44)
+    assert "".join(lines) == word
+    assert all(cell_len(line) == 44 for line in lines[:-1])
+    assert 0 < cell_len(lines[-1]) <= 44
+    assert len(lines) == -(-(1_000_000 + 80) // 44)
+
+
 def test_wrapping_breaks_at_newlines_and_keeps_empty_lines() -> None:
     assert _lines("one two\n\nthree", 20) == ["one two", "", "three"]
     assert _lines("", 10) == [""]

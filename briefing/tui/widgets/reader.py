@@ -102,10 +102,12 @@ def _wrap_piece(text: str, offset: int, width: int, lines: list[tuple[int, int]]
                 continue
             lines.append((offset + start, offset + end))
         while cells > width:
+            # A word wider than the line is cut into line-sized runs; only the run cut off
+            # is measured, so a megabyte without a space wraps in linear time.
             cut = _cut(text, word_start, width)
             lines.append((offset + word_start, offset + cut))
+            cells -= cell_len(text[word_start:cut])
             word_start = cut
-            cells = cell_len(text[word_start:word_end])
         start, end, used, placed = word_start, word_end, cells, True
     if placed or len(lines) == emitted:
         lines.append((offset + start, offset + end))

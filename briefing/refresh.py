@@ -565,12 +565,17 @@ async def refresh(
             failures.append(exc)
             raise
 
+    def done_finishing(task: asyncio.Task[None]) -> None:
+        finishing.discard(task)
+        if not task.cancelled():
+            task.exception()  # kept in `failures` and raised from there, not logged as lost
+
     async def hand_over(feed: FeedStatus, work: Callable[[], Any]) -> None:
         if failures:  # the store failed (disk full, say): stop saving, report it below
             raise failures[0]
         task = asyncio.create_task(finish(feed, await writer.submit(work)))
         finishing.add(task)
-        task.add_done_callback(finishing.discard)
+        task.add_done_callback(done_finishing)
 
     try:
         await writer.run(store.hold_search)
@@ -599,7 +604,7 @@ async def refresh(
                 saving = await writer.submit(lambda: store.record_not_modified(checks))
                 task = asyncio.create_task(_settle_quietly(saving, failures))
                 finishing.add(task)
-                task.add_done_callback(finishing.discard)
+                task.add_done_callback(done_finishing)
 
         async def landed(outcome: FeedOutcome) -> None:
             key = outcome.request.key

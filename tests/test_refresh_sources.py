@@ -180,3 +180,25 @@ def test_retention_runs_at_refresh_time(store: Store, tmp_path: Path) -> None:
     report = _refresh(store, settings)
     assert report.expired == 1
     assert [row.title for row in store.list_articles()] == ["Kept"]
+
+
+def test_a_full_disk_stops_the_refresh_with_one_error_and_nothing_logged_as_lost(
+    store: Store, farm: Farm, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import gc
+
+    from briefing.errors import StoreError
+
+    for n in range(12):
+        farm.documents[f"/f{n}"] = rss(f"Feed {n}", [(f"g{n}", f"Story {n}", "Text.")])
+        store.add_feed(farm.url(f"/f{n}"))
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise StoreError("database or disk is full (free some disk space)")
+
+    monkeypatch.setattr(store, "record_fetch", full)
+    with pytest.raises(StoreError, match="disk is full"):
+        _refresh(store)
+    gc.collect()
+    lost = [r for r in caplog.records if "never retrieved" in r.getMessage()]
+    assert lost == []

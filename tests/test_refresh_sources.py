@@ -147,12 +147,17 @@ def test_served_feeds_use_conditional_get_and_report_failures(store: Store, farm
     farm.documents["/moved-here.xml"] = rss("Moved", [("m1", "Moved item", "Text.")])
     farm.redirects["/old.xml"] = "/moved-here.xml"
     farm.statuses["/broken.xml"] = 500
-    for path in ("/news.xml", "/old.xml", "/broken.xml", "/missing.xml"):
+    farm.statuses["/lazy.xml"] = 304  # "not modified" to a first, unconditional request
+    for path in ("/news.xml", "/old.xml", "/broken.xml", "/missing.xml", "/lazy.xml"):
         store.add_feed(farm.url(path))
     first = _refresh(store)
     assert first.new == 6
     reasons = sorted(report.error or "" for report in first.failed)
-    assert reasons == ["HTTP 404 Not Found", "HTTP 500 Internal Server Error"]
+    assert reasons == [
+        "HTTP 304 Not Modified to a first request",
+        "HTTP 404 Not Found",
+        "HTTP 500 Internal Server Error",
+    ]
     urls = {feed.url for feed in store.feeds()}
     assert farm.url("/moved-here.xml") in urls and farm.url("/old.xml") not in urls
     second = _refresh(store)

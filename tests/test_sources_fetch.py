@@ -91,6 +91,12 @@ async def test_conditional_get_sends_validators_and_304_has_no_body():
     assert result.state == state  # kept for the next time
 
 
+async def test_a_304_to_an_unconditional_request_is_a_failure_not_an_empty_feed():
+    result = await _fetch(lambda request: _response(304, headers={"ETag": '"v9"'}))
+    assert result.not_modified and not result.ok and "304" in (result.error or "")
+    assert result.state == FetchState()  # its ETag would make every later fetch a 304
+
+
 @pytest.mark.parametrize("status", [404, 410, 500])
 async def test_http_errors_are_reported(status: int):
     result = await _fetch(lambda request: _response(status))

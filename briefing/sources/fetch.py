@@ -341,6 +341,10 @@ async def fetch_feed(
                         else None,
                     }
                     if status == 304:
+                        if not (state.etag or state.last_modified):
+                            # Nothing was asked conditionally, so there is no copy to keep.
+                            common.update(etag=None, last_modified=None)
+                            return done(**common, error="HTTP 304 Not Modified to a first request")
                         return done(**common)
                     if status >= 400 or status < 200:
                         reason = response.reason_phrase or "error"

@@ -62,7 +62,7 @@ async def test_the_health_screen_opens_on_the_failing_feed(tmp_path: Path) -> No
         rows = [table.get_row_at(i) for i in range(table.row_count)]  # type: ignore[attr-defined]
         names = [str(row[0]) for row in rows]
         assert names[0] == "Gone"
-        assert str(rows[0][5]) != "ok"
+        assert str(rows[0][1]) != "ok"
         assert names.index("Desk 9") < names.index("Desk 10")
         await pilot.press("escape")
         await settle(pilot)

@@ -72,3 +72,39 @@ def test_search_results_view(snap_compare: Any, tmp_path: Path) -> None:
 def test_digest_preview(snap_compare: Any, tmp_path: Path, size: Any) -> None:
     steps = after("j", "p", "e")
     assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=steps)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_feed_health_screen(snap_compare: Any, tmp_path: Path, size: Any) -> None:
+    from datetime import UTC, datetime
+
+    from briefing.models import FeedStatus
+    from briefing.tui.screens.feeds import FeedHealthScreen
+
+    seen = datetime(2026, 3, 4, 6, 0, tzinfo=UTC)
+    due = datetime(2026, 3, 4, 7, 0, tzinfo=UTC)
+    feeds = [
+        FeedStatus(1, "https://a.example/rss", "Harbour Watch", None, 42, 7, seen, None, seen, due),
+        FeedStatus(
+            2,
+            "https://b.example/feed",
+            "Quay Notes [red]x[/red]",
+            "Ports",
+            0,
+            0,
+            None,
+            "HTTP 404 Not Found \x1b[2J",
+            seen,
+            due,
+            failures=3,
+        ),  # fmt: skip
+        FeedStatus(3, "https://c.example/atom", "Desk 10", "Wires", 5, 5, seen, None, seen, due),
+        FeedStatus(4, "https://d.example/atom", "Desk 9", "Wires", 8, 1, seen, None, seen, due),
+    ]
+
+    async def steps(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.app.push_screen(FeedHealthScreen(feeds))
+        await settle(pilot)
+
+    assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=steps)

@@ -57,26 +57,50 @@ class FeedHealthScreen(Screen[None]):
         head.append(f"  \u00b7 failing: {failing}", style="bold red" if failing else "dim")
         yield Static(head, id="feeds-head")
         yield DataTable(id="feeds-table", cursor_type="row", zebra_stripes=True)
+        yield Static(id="feed-detail")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Feed", "Stories", "Unread", "Last success", "Next fetch", "Problem")
+        # The problem comes second: at 80 columns it is the one thing this screen is for.
+        table.add_columns("Feed", "Problem", "Stories", "Unread", "Last success", "Next fetch")
         if not self.feeds:
             table.add_row(Text("No feeds yet: add one with 'briefing add URL'.", style="dim"))
         for status in self.feeds:
             problem = Text(
-                safe(status.last_error, 200) or "ok", style="red" if status.last_error else "green"
+                safe(status.last_error, 28) or "ok", style="red" if status.last_error else "green"
             )
             table.add_row(
-                Text(safe(status.title, 60) or safe(status.url, 60)),
+                Text(safe(status.title, 28) or safe(status.url, 28)),
+                problem,
                 Text(str(status.articles)),
                 Text(str(status.unread)),
                 Text(_when(status.last_success, "never")),
                 Text(_when(status.next_due, "-")),
-                problem,
             )
         table.focus()
+        self._describe(0)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._describe(event.cursor_row)
+
+    def _describe(self, row: int) -> None:
+        """The highlighted feed in full below the table: address, folder and whole error."""
+        detail = self.query_one("#feed-detail", Static)
+        if not 0 <= row < len(self.feeds):
+            detail.update("")
+            return
+        status = self.feeds[row]
+        text = Text(" ")
+        text.append(safe(status.url, 300), style="bold")
+        if status.folder:
+            text.append(f"  in {safe(status.folder, 80)}", style="dim")
+        if status.last_error:
+            text.append("\n ")
+            text.append(safe(status.last_error, 500), style="red")
+            if status.failures > 1:
+                text.append(f"  ({status.failures} failures in a row)", style="dim")
+        detail.update(text)
 
     def action_cursor_down(self) -> None:
         self.query_one(DataTable).action_cursor_down()

@@ -131,3 +131,29 @@ def test_check_feed_fetches_with_the_named_files_network_settings(
     assert main(_placed(where, config, ["check-feed", url])) == 0
     assert seen == ["Checker/2.0"]
     assert "kind: rdf" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero here")
+def test_an_endless_settings_file_is_a_settings_error_not_a_long_read(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("BRIEFING_CONFIG", "/dev/zero")
+    assert main(["refresh"]) == 2
+    assert "/dev/zero: not a regular file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("setting", "key"),
+    [
+        ("feed_deadline = nan", "feed_deadline"),
+        ("concurrency = 100000000", "concurrency"),
+        ('user_agent = "x\\r\\nX-Injected: 1"', "user_agent"),
+    ],
+)
+def test_refresh_refuses_out_of_range_network_settings_with_exit_2(
+    isolated: Path, setting: str, key: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = _settings(isolated, "network.toml", f"[network]\n{setting}\n")
+    assert main(["--config", config, "refresh"]) == 2
+    err = capsys.readouterr().err
+    assert "network.toml" in err and f"'{key}'" in err

@@ -142,6 +142,14 @@ def test_refresh_reports_failed_feeds_and_still_exits_zero(
     assert main(["refresh", "--feed", "nothing-called-this"]) == 2
 
 
+@pytest.mark.parametrize("days", ["-1", "36501", "99999999999"])
+def test_vacuum_refuses_retention_beyond_what_dates_can_express(
+    days: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["vacuum", "--days", days]) == 2
+    assert "--days must be 0 (keep everything) to 36,500" in capsys.readouterr().err
+
+
 def test_bad_config_is_a_usage_error(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (isolated / "briefing.toml").write_text("[general]\nretention_days = 'soon'\n")
     assert main(["refresh"]) == 2

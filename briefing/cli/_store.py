@@ -40,7 +40,11 @@ def open_store(*, read_only: bool = False) -> Store:
 
 
 def open_store_for_reading() -> Store:
-    """A writer if possible, else read-only (another Briefing writes, or the disk is read-only)."""
+    """A writer if possible (it brings the schema and search index up to date), else a reader.
+
+    A reader when another Briefing writes, or when the data directory cannot be written
+    (a read-only disk: the writer's lock file cannot be created).
+    """
     from briefing.errors import StoreError, StoreLockedError
 
     try:
@@ -50,8 +54,10 @@ def open_store_for_reading() -> Store:
     except StoreError as exc:
         try:
             store = open_store(read_only=True)
-        except StoreError:
-            raise exc from None
+        except StoreError as read_exc:
+            # Both reasons: the first says why it cannot be written (a read-only directory),
+            # the second why it cannot be read either (no database yet, a journal left behind).
+            raise StoreError(f"{exc}; nor can it be read read-only: {read_exc}") from read_exc
         print(f"briefing: {exc}; reading it read-only", file=sys.stderr)
         return store
 

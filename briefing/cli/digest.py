@@ -143,7 +143,8 @@ def run(args: argparse.Namespace) -> int:
             return 2
         if store.read_only:
             print(
-                "briefing digest: another Briefing is running, so the last-briefing mark "
+                "briefing digest: the database is open read-only (another Briefing is "
+                "writing it, or its directory is read-only), so the last-briefing mark "
                 "was not moved",
                 file=sys.stderr,
             )

@@ -165,3 +165,52 @@ def test_refresh_while_another_briefing_holds_the_store(
         assert main(["refresh"]) == 1
         assert "in use by another Briefing process" in capsys.readouterr().err
         assert main(["list"]) == 0  # reading still works, read-only
+
+
+FEEDS = Path(__file__).parent / "fixtures" / "feeds"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["add", str(FEEDS / "rdf.xml")],
+        ["remove", "https://example.org/held.xml"],
+        ["import-opml", str(FEEDS / "folders.opml")],
+        ["vacuum"],
+        ["refresh"],
+    ],
+    ids=["add", "remove", "import-opml", "vacuum", "refresh"],
+)
+def test_a_writing_command_exits_1_naming_itself_while_another_briefing_writes(
+    isolated: Path, command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from briefing.store import Store
+
+    assert main(["add", "https://example.org/held.xml"]) == 0
+    capsys.readouterr()
+    with Store.open(isolated / "data" / "briefing.db") as other:
+        assert main(command) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"briefing {command[0]}: ")
+        assert "is in use by another Briefing process" in err
+        assert [feed.url for feed in other.feeds()] == ["https://example.org/held.xml"]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["feeds"], ["list"], ["search", "anything"], ["export-opml"], ["digest", "--all"]],
+    ids=["feeds", "list", "search", "export-opml", "digest"],
+)
+def test_a_reading_command_reads_while_another_briefing_writes(
+    isolated: Path, command: list[str]
+) -> None:
+    from briefing.store import Store
+
+    assert main(["add", "https://example.org/held.xml"]) == 0
+    with Store.open(isolated / "data" / "briefing.db"):
+        assert main(command) == 0
+
+
+def test_errors_name_the_command_they_come_from(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["related", "999"]) == 2
+    assert capsys.readouterr().err.startswith("briefing related: ")

@@ -99,7 +99,9 @@ def test_write_commands_say_the_directory_is_read_only_and_exit_2(
     read_only_data: Path, command: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(command) == 2
-    assert "cannot create the lock file (Read-only file system)" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.startswith(f"briefing {command[0]}: ")
+    assert "cannot create the lock file (Read-only file system)" in err
 
 
 def test_a_journal_left_by_a_killed_writer_is_named_when_it_cannot_be_read(

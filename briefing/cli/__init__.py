@@ -2,7 +2,9 @@
 
 Each subcommand lives in its own module under `briefing.cli` and exposes
 `register(subparsers)`; heavy imports happen inside the command's function so
-`briefing --help` stays fast.
+`briefing --help` stays fast. `main` turns the errors a command lets through
+into one line naming the command and the README's exit codes: 1 when another
+Briefing holds the database, 2 for every other `BriefingError`.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import importlib
 import sys
 from collections.abc import Collection, Sequence
 
-from briefing.errors import BriefingError
+from briefing.errors import BriefingError, StoreLockedError
 
 __all__ = ["main"]
 
@@ -97,16 +99,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the process exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser, owners = _command_parser()
+    command = _command_name(args_list, owners)
+    program = f"briefing {command}" if command else "briefing"
     try:
-        if _command_name(args_list, owners) is not None:
+        if command is not None:
             args = parser.parse_args(args_list)
             return int(args.run(args) or 0)
         app_args = _app_parser().parse_args(args_list)
         from briefing.cli.app import run_app
 
         return run_app(app_args)
+    except StoreLockedError as exc:
+        # Not a mistake in the command: the same command works once the other one is done.
+        print(f"{program}: {exc}", file=sys.stderr)
+        return 1
     except BriefingError as exc:
-        print(f"briefing: {exc}", file=sys.stderr)
+        print(f"{program}: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

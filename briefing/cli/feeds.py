@@ -96,7 +96,7 @@ def run_add(args: argparse.Namespace) -> int:
     except FeedError as exc:
         print(f"briefing add: {exc}", file=sys.stderr)
         return 2
-    with open_store() as store:
+    with open_store(args) as store:
         before = store.feed(location)
         feed = store.add_feed(
             location,
@@ -122,7 +122,7 @@ def run_remove(args: argparse.Namespace) -> int:
     from briefing.cli._store import open_store
     from briefing.safety import plain
 
-    with open_store() as store:
+    with open_store(args) as store:
         key = args.feed
         feed = store.feed(key)
         if feed is None and not key.startswith(("http://", "https://")):
@@ -142,7 +142,7 @@ def run_feeds(args: argparse.Namespace) -> int:
     from briefing.cli._store import format_time, open_store_for_reading, table
     from briefing.safety import plain
 
-    with open_store_for_reading() as store:
+    with open_store_for_reading(args) as store:
         statuses = store.feeds(include_seeds=args.seeds)
     if args.json:
         for feed in statuses:
@@ -201,7 +201,7 @@ def run_import(args: argparse.Namespace) -> int:
     if document.error:
         print(f"briefing import-opml: {path}: {plain(document.error)}", file=sys.stderr)
     added = kept = skipped = 0
-    with open_store() as store:
+    with open_store(args) as store:
         for entry in document.feeds:
             try:
                 location = feed_location(entry.url)
@@ -222,7 +222,7 @@ def run_export(args: argparse.Namespace) -> int:
     from briefing.cli._store import open_store_for_reading
     from briefing.sources.opml import OpmlFeed, write_opml
 
-    with open_store_for_reading() as store:
+    with open_store_for_reading(args) as store:
         statuses = store.feeds(include_seeds=False)
     entries = [
         OpmlFeed(

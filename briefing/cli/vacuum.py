@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    with open_store() as store:
+    with open_store(args) as store:
         before = _size(store.path)
         expired = store.expire(days) if days else 0
         store.vacuum()

@@ -124,8 +124,17 @@ def test_remove_by_title_deletes_the_feed(
     _out(capsys)
     assert main(["remove", "my alpha"]) == 0
     assert "and its 1 articles" in _out(capsys)
-    assert main(["remove", "my alpha"]) == 1
+    assert main(["remove", "my alpha"]) == 2
+    assert "no subscription matches 'my alpha'" in capsys.readouterr().err
     assert main(["list", "--json"]) == 0 and _out(capsys) == ""
+
+
+def test_export_to_a_place_that_cannot_be_written_is_a_file_error(
+    isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["add", "https://example.org/one.xml"]) == 0
+    assert main(["export-opml", "-o", str(isolated / "no-such-dir" / "out.opml")]) == 2
+    assert capsys.readouterr().err.startswith("briefing export-opml: ")
 
 
 def test_refresh_reports_failed_feeds_and_still_exits_zero(

@@ -132,7 +132,7 @@ def run_remove(args: argparse.Namespace) -> int:
                 feed = store.feed(key)
         if feed is None:
             print(f"briefing remove: no subscription matches {plain(args.feed)!r}", file=sys.stderr)
-            return 1
+            return 2  # a name that matches nothing, as for `list --feed` and `refresh --feed`
         store.remove_feed(str(feed.id))
     print(f"removed {plain(feed.title)} ({plain(feed.url)}) and its {feed.articles} articles")
     return 0
@@ -239,7 +239,7 @@ def run_export(args: argparse.Namespace) -> int:
             target.write_text(text, encoding="utf-8")
         except OSError as exc:
             print(f"briefing export-opml: {target}: {exc.strerror or exc}", file=sys.stderr)
-            return 1
+            return 2  # a file error, as when `digest -o` cannot write
         print(f"wrote {len(entries)} feeds to {target}", file=sys.stderr)
     else:
         sys.stdout.write(text)

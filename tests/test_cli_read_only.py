@@ -112,3 +112,15 @@ def test_a_journal_left_by_a_killed_writer_is_named_when_it_cannot_be_read(
     err = capsys.readouterr().err
     assert "cannot create the lock file (Read-only file system)" in err
     assert "nor can it be read read-only" in err and "briefing.db-wal holds changes" in err
+
+
+def test_an_empty_read_only_directory_gives_the_one_reason_that_matters(
+    read_only_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("briefing.db", "briefing.db-shm"):
+        (read_only_data / name).unlink()
+    assert main(["feeds"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("briefing feeds: ")
+    assert "cannot create the lock file (Read-only file system)" in err
+    assert "read-only:" not in err and "no database yet" not in err

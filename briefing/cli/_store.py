@@ -63,6 +63,7 @@ def open_store_for_reading(args: argparse.Namespace) -> Store:
     (a read-only disk: the writer's lock file cannot be created).
     """
     from briefing.errors import StoreError, StoreLockedError
+    from briefing.locations import database_path
 
     try:
         return open_store(args)
@@ -72,8 +73,10 @@ def open_store_for_reading(args: argparse.Namespace) -> Store:
         try:
             store = open_store(args, read_only=True)
         except StoreError as read_exc:
-            # Both reasons: the first says why it cannot be written (a read-only directory),
-            # the second why it cannot be read either (no database yet, a journal left behind).
+            if not database_path().exists():
+                raise exc from None  # nothing to read: why it cannot be written says it all
+            # Both reasons: why it cannot be written (a read-only directory) and why it cannot
+            # be read either (a journal left behind by a writer that was killed).
             raise StoreError(f"{exc}; nor can it be read read-only: {read_exc}") from read_exc
         print(f"{program(args)}: {exc}; reading it read-only", file=sys.stderr)
         return store

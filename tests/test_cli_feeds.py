@@ -124,8 +124,17 @@ def test_remove_by_title_deletes_the_feed(
     _out(capsys)
     assert main(["remove", "my alpha"]) == 0
     assert "and its 1 articles" in _out(capsys)
-    assert main(["remove", "my alpha"]) == 1
+    assert main(["remove", "my alpha"]) == 2
+    assert "no subscription matches 'my alpha'" in capsys.readouterr().err
     assert main(["list", "--json"]) == 0 and _out(capsys) == ""
+
+
+def test_export_to_a_place_that_cannot_be_written_is_a_file_error(
+    isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["add", "https://example.org/one.xml"]) == 0
+    assert main(["export-opml", "-o", str(isolated / "no-such-dir" / "out.opml")]) == 2
+    assert capsys.readouterr().err.startswith("briefing export-opml: ")
 
 
 def test_refresh_reports_failed_feeds_and_still_exits_zero(
@@ -140,6 +149,14 @@ def test_refresh_reports_failed_feeds_and_still_exits_zero(
     out = _out(capsys)
     assert "1 failed" in out and "failed: " in out and "HTML page" in out
     assert main(["refresh", "--feed", "nothing-called-this"]) == 2
+
+
+@pytest.mark.parametrize("days", ["-1", "36501", "99999999999"])
+def test_vacuum_refuses_retention_beyond_what_dates_can_express(
+    days: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["vacuum", "--days", days]) == 2
+    assert "--days must be 0 (keep everything) to 36,500" in capsys.readouterr().err
 
 
 def test_bad_config_is_a_usage_error(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -157,3 +174,52 @@ def test_refresh_while_another_briefing_holds_the_store(
         assert main(["refresh"]) == 1
         assert "in use by another Briefing process" in capsys.readouterr().err
         assert main(["list"]) == 0  # reading still works, read-only
+
+
+FEEDS = Path(__file__).parent / "fixtures" / "feeds"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["add", str(FEEDS / "rdf.xml")],
+        ["remove", "https://example.org/held.xml"],
+        ["import-opml", str(FEEDS / "folders.opml")],
+        ["vacuum"],
+        ["refresh"],
+    ],
+    ids=["add", "remove", "import-opml", "vacuum", "refresh"],
+)
+def test_a_writing_command_exits_1_naming_itself_while_another_briefing_writes(
+    isolated: Path, command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from briefing.store import Store
+
+    assert main(["add", "https://example.org/held.xml"]) == 0
+    capsys.readouterr()
+    with Store.open(isolated / "data" / "briefing.db") as other:
+        assert main(command) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"briefing {command[0]}: ")
+        assert "is in use by another Briefing process" in err
+        assert [feed.url for feed in other.feeds()] == ["https://example.org/held.xml"]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["feeds"], ["list"], ["search", "anything"], ["export-opml"], ["digest", "--all"]],
+    ids=["feeds", "list", "search", "export-opml", "digest"],
+)
+def test_a_reading_command_reads_while_another_briefing_writes(
+    isolated: Path, command: list[str]
+) -> None:
+    from briefing.store import Store
+
+    assert main(["add", "https://example.org/held.xml"]) == 0
+    with Store.open(isolated / "data" / "briefing.db"):
+        assert main(command) == 0
+
+
+def test_errors_name_the_command_they_come_from(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["related", "999"]) == 2
+    assert capsys.readouterr().err.startswith("briefing related: ")

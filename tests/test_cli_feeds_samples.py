@@ -28,6 +28,15 @@ def test_default_settings_file_documents_every_key(section: type) -> None:
         assert f"\n{field.name} = " in text, field.name
 
 
+def test_default_settings_file_states_each_upper_limit() -> None:
+    from briefing.config import _MAXIMUM
+
+    text = (CONFIG / "briefing.toml").read_text(encoding="utf-8")
+    for key, maximum in _MAXIMUM.items():
+        forms = (f"{int(maximum)}", f"{int(maximum):_}")
+        assert any(form in text for form in forms), key
+
+
 def test_sample_feed_list_has_foldered_web_feeds() -> None:
     document = parse_opml((CONFIG / "feeds.opml").read_bytes())
     assert document.error is None and len(document.feeds) >= 10

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -164,3 +165,73 @@ def test_full_disk_is_reported_clearly_and_loses_nothing_saved(tmp_path: Path) -
         with pytest.raises(StoreError, match="full.*free some disk space"):
             store.save_entries(feed.id, big)
         assert [row.title for row in store.list_articles()] == ["Before"]
+
+
+def _store_with_one_article(path: Path) -> None:
+    with Store.open(path) as store:
+        feed = store.add_feed("https://news.example/rss")
+        store.save_entries(feed.id, [Article(title="Kept", body="Still here.", guid="1")])
+
+
+def _block_wal_index(path: Path) -> None:
+    """Make the WAL's -shm file impossible to open or create, as in a read-only directory.
+
+    SQLite opens it without following links, so a link in its place stops even root,
+    which chmod does not: this runs anywhere.
+    """
+    path.with_name(path.name + "-shm").symlink_to(path.with_name("nowhere") / "briefing.db-shm")
+
+
+def test_read_only_open_reads_a_database_whose_directory_cannot_be_written(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "briefing.db"
+    _store_with_one_article(path)
+    assert not path.with_name(path.name + "-wal").exists()  # the writer closed cleanly
+    _block_wal_index(path)
+    plain = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    with pytest.raises(sqlite3.OperationalError, match="unable to open"):
+        plain.execute("SELECT count(*) FROM articles").fetchone()
+    plain.close()
+    with Store.open(path, read_only=True) as reader:
+        assert [row.title for row in reader.list_articles()] == ["Kept"]
+        assert [feed.url for feed in reader.feeds()] == ["https://news.example/rss"]
+        with pytest.raises(StoreError, match="read-only"):
+            reader.set_flag(1, "read", True)
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root ignores directory permissions"
+)
+def test_read_only_open_reads_a_database_in_a_directory_without_write_permission(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    _store_with_one_article(folder / "briefing.db")
+    folder.chmod(0o555)
+    try:
+        with Store.open(folder / "briefing.db", read_only=True) as reader:
+            assert reader.count_articles() == 1
+    finally:
+        folder.chmod(0o755)
+
+
+def test_read_only_open_refuses_a_journal_it_cannot_read_rather_than_ignore_it(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    live = tmp_path / "live"
+    live.mkdir()
+    crashed = tmp_path / "crashed"
+    crashed.mkdir()
+    with Store.open(live / "briefing.db") as store:
+        feed = store.add_feed("https://news.example/rss")
+        store.save_entries(feed.id, [Article(title="Saved", body="Only in the journal.", guid="1")])
+        for name in ("briefing.db", "briefing.db-wal"):  # a writer killed, its -shm lost
+            shutil.copy(live / name, crashed / name)
+    _block_wal_index(crashed / "briefing.db")
+    # Reading the main file alone would silently miss the article in the journal.
+    with pytest.raises(StoreError, match="briefing.db-wal holds changes"):
+        Store.open(crashed / "briefing.db", read_only=True)

@@ -17,7 +17,15 @@ if TYPE_CHECKING:
     from briefing.config import Settings
     from briefing.store import Store
 
-__all__ = ["format_time", "open_store", "parse_since", "settings", "table"]
+__all__ = [
+    "format_time",
+    "open_store",
+    "open_store_for_reading",
+    "parse_since",
+    "program",
+    "settings",
+    "table",
+]
 
 _RELATIVE = re.compile(r"^\s*(\d+)\s*([hdw])\s*$", re.I)
 
@@ -29,30 +37,48 @@ def settings(args: argparse.Namespace) -> Settings:
     return load_settings(getattr(args, "config", None))
 
 
-def open_store(*, read_only: bool = False) -> Store:
-    """Open the store, telling the user on stderr if a damaged file was moved aside."""
+def program(args: argparse.Namespace) -> str:
+    """How messages name the command they come from: "briefing add"."""
+    command = getattr(args, "command", None)
+    return f"briefing {command}" if command else "briefing"
+
+
+def open_store(args: argparse.Namespace, *, read_only: bool = False) -> Store:
+    """Open the store, telling the user on stderr if a damaged file was moved aside.
+
+    `StoreLockedError` (another Briefing writes) propagates: `main` makes it exit 1.
+    """
     from briefing.store import Store
 
     store = Store.open(read_only=read_only)
     if store.notice:
-        print(f"briefing: {store.notice}", file=sys.stderr)
+        print(f"{program(args)}: {store.notice}", file=sys.stderr)
     return store
 
 
-def open_store_for_reading() -> Store:
-    """A writer if possible, else read-only (another Briefing writes, or the disk is read-only)."""
+def open_store_for_reading(args: argparse.Namespace) -> Store:
+    """A writer if possible (it brings the schema and search index up to date), else a reader.
+
+    A reader when another Briefing writes, or when the data directory cannot be written
+    (a read-only disk: the writer's lock file cannot be created).
+    """
     from briefing.errors import StoreError, StoreLockedError
+    from briefing.locations import database_path
 
     try:
-        return open_store()
+        return open_store(args)
     except StoreLockedError:
-        return open_store(read_only=True)
+        return open_store(args, read_only=True)
     except StoreError as exc:
         try:
-            store = open_store(read_only=True)
-        except StoreError:
-            raise exc from None
-        print(f"briefing: {exc}; reading it read-only", file=sys.stderr)
+            store = open_store(args, read_only=True)
+        except StoreError as read_exc:
+            if not database_path().exists():
+                raise exc from None  # nothing to read: why it cannot be written says it all
+            # Both reasons: why it cannot be written (a read-only directory) and why it cannot
+            # be read either (a journal left behind by a writer that was killed).
+            raise StoreError(f"{exc}; nor can it be read read-only: {read_exc}") from read_exc
+        print(f"{program(args)}: {exc}; reading it read-only", file=sys.stderr)
         return store
 
 

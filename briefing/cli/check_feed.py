@@ -3,7 +3,9 @@
 The command a user runs to see why a feed misbehaves: per feed its kind,
 title, every entry (title, link, published time in UTC) in document order and
 each problem found. Feed text is passed through `safety.plain` before it is
-printed. Exit status: 0 when every feed parsed, 1 when any failed, 2 on usage.
+printed. The network settings are read from --config / $BRIEFING_CONFIG, as
+`briefing refresh` reads them. Exit status: 0 when every feed parsed, 1 when
+any failed, 2 on usage or settings errors.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from briefing.config import NetworkSettings
 
 __all__ = ["check_feed_record", "register", "run"]
 
@@ -96,21 +101,19 @@ def check_feed_record(
     return record
 
 
-async def _fetch(url: str) -> tuple[bytes | None, str, Any, str | None]:
-    from briefing.config import load_settings
+async def _fetch(url: str, settings: NetworkSettings) -> tuple[bytes | None, str, Any, str | None]:
     from briefing.sources.fetch import FetchState, fetch_feed, make_client
 
-    settings = load_settings().network
     async with make_client(settings) as client:
         result = await fetch_feed(client, url, FetchState(), settings)
     return result.body, result.url, result.headers, result.error
 
 
-def _read(source: str) -> tuple[bytes | None, str, Any, str | None]:
+def _read(source: str, settings: NetworkSettings) -> tuple[bytes | None, str, Any, str | None]:
     from briefing.safety import is_web_link
 
     if is_web_link(source):
-        return asyncio.run(_fetch(source))
+        return asyncio.run(_fetch(source, settings))
     path = Path(source).expanduser()
     try:
         with path.open("rb") as handle:
@@ -151,10 +154,15 @@ def _print_text(record: dict[str, Any]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from briefing.cli._store import settings
+
+    # Read before the first source, so a bad settings file stops every run the same way
+    # (exit 2), not only runs that happen to fetch a URL.
+    network = settings(args).network
     failed = False
     try:
         for source in args.sources:
-            data, url, headers, error = _read(source)
+            data, url, headers, error = _read(source, network)
             record = check_feed_record(source, data, url, headers, error)
             failed = failed or bool(record.get("error"))
             if args.json:

@@ -119,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
     def problem(article_id: int, message: str) -> None:
         print(f"briefing digest: article {article_id} {plain(message)}", file=sys.stderr)
 
-    with open_store_for_reading() as store:
+    with open_store_for_reading(args) as store:
         since_last = args.since == _LAST
         ids = digest_article_ids(
             store,
@@ -143,7 +143,8 @@ def run(args: argparse.Namespace) -> int:
             return 2
         if store.read_only:
             print(
-                "briefing digest: another Briefing is running, so the last-briefing mark "
+                "briefing digest: the database is open read-only (another Briefing is "
+                "writing it, or its directory is read-only), so the last-briefing mark "
                 "was not moved",
                 file=sys.stderr,
             )

@@ -96,7 +96,7 @@ def run_add(args: argparse.Namespace) -> int:
     except FeedError as exc:
         print(f"briefing add: {exc}", file=sys.stderr)
         return 2
-    with open_store() as store:
+    with open_store(args) as store:
         before = store.feed(location)
         feed = store.add_feed(
             location,
@@ -122,7 +122,7 @@ def run_remove(args: argparse.Namespace) -> int:
     from briefing.cli._store import open_store
     from briefing.safety import plain
 
-    with open_store() as store:
+    with open_store(args) as store:
         key = args.feed
         feed = store.feed(key)
         if feed is None and not key.startswith(("http://", "https://")):
@@ -132,7 +132,7 @@ def run_remove(args: argparse.Namespace) -> int:
                 feed = store.feed(key)
         if feed is None:
             print(f"briefing remove: no subscription matches {plain(args.feed)!r}", file=sys.stderr)
-            return 1
+            return 2  # a name that matches nothing, as for `list --feed` and `refresh --feed`
         store.remove_feed(str(feed.id))
     print(f"removed {plain(feed.title)} ({plain(feed.url)}) and its {feed.articles} articles")
     return 0
@@ -142,7 +142,7 @@ def run_feeds(args: argparse.Namespace) -> int:
     from briefing.cli._store import format_time, open_store_for_reading, table
     from briefing.safety import plain
 
-    with open_store_for_reading() as store:
+    with open_store_for_reading(args) as store:
         statuses = store.feeds(include_seeds=args.seeds)
     if args.json:
         for feed in statuses:
@@ -201,7 +201,7 @@ def run_import(args: argparse.Namespace) -> int:
     if document.error:
         print(f"briefing import-opml: {path}: {plain(document.error)}", file=sys.stderr)
     added = kept = skipped = 0
-    with open_store() as store:
+    with open_store(args) as store:
         for entry in document.feeds:
             try:
                 location = feed_location(entry.url)
@@ -222,7 +222,7 @@ def run_export(args: argparse.Namespace) -> int:
     from briefing.cli._store import open_store_for_reading
     from briefing.sources.opml import OpmlFeed, write_opml
 
-    with open_store_for_reading() as store:
+    with open_store_for_reading(args) as store:
         statuses = store.feeds(include_seeds=False)
     entries = [
         OpmlFeed(
@@ -239,7 +239,7 @@ def run_export(args: argparse.Namespace) -> int:
             target.write_text(text, encoding="utf-8")
         except OSError as exc:
             print(f"briefing export-opml: {target}: {exc.strerror or exc}", file=sys.stderr)
-            return 1
+            return 2  # a file error, as when `digest -o` cannot write
         print(f"wrote {len(entries)} feeds to {target}", file=sys.stderr)
     else:
         sys.stdout.write(text)

@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     from briefing.safety import plain
 
     page = 1000
-    with open_store_for_reading() as store:
+    with open_store_for_reading(args) as store:
         feed_id = None
         if args.feed:
             feed = store.feed(args.feed)

@@ -73,16 +73,11 @@ def _summary(report: RefreshReport) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     from briefing.cli._store import open_store, settings
-    from briefing.errors import FeedError, StoreLockedError
+    from briefing.errors import FeedError
     from briefing.refresh import refresh_blocking, select_feeds
 
     config = settings(args)
-    try:
-        store = open_store()
-    except StoreLockedError as exc:
-        print(f"briefing refresh: {exc}", file=sys.stderr)
-        return 1
-    with store:
+    with open_store(args) as store:
         try:
             feeds = select_feeds(store, names=args.feed, due_only=args.due)
         except FeedError as exc:

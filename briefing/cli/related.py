@@ -128,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
     if args.limit < 1:
         print("briefing related: --limit must be at least 1", file=sys.stderr)
         return 2
-    with open_store_for_reading() as store:
+    with open_store_for_reading(args) as store:
         article = resolve_article(store, args.article)
         assert article.id is not None
         rows = store.related(article.id, args.limit)

@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     from briefing.store import MATCH_END, MATCH_START
 
     query = " ".join(args.query)
-    with open_store_for_reading() as store:
+    with open_store_for_reading(args) as store:
         names = {feed.id: feed.title for feed in store.feeds()}
         hits = store.search(query, limit=max(1, args.limit))
     tty = sys.stdout.isatty()

@@ -28,12 +28,16 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from briefing.cli._store import open_store, settings
+    from briefing.config import MAX_RETENTION_DAYS
 
     days = args.days if args.days is not None else settings(args).general.retention_days
-    if days < 0:
-        print("briefing vacuum: --days must be 0 (keep everything) or more", file=sys.stderr)
+    if not 0 <= days <= MAX_RETENTION_DAYS:
+        print(
+            f"briefing vacuum: --days must be 0 (keep everything) to {MAX_RETENTION_DAYS:,}",
+            file=sys.stderr,
+        )
         return 2
-    with open_store() as store:
+    with open_store(args) as store:
         before = _size(store.path)
         expired = store.expire(days) if days else 0
         store.vacuum()

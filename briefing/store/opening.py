@@ -2,7 +2,8 @@
 
 A writer holds an advisory lock on `<db>.lock` for as long as it is open, so a
 second Briefing process learns at once that another one is writing (and may
-open read-only instead). A file that is not a Briefing database is renamed,
+open read-only instead; a reader also works where nothing may be written, such
+as a read-only mount). A file that is not a Briefing database is renamed,
 never overwritten, and the new name is reported. This module opens
 connections; it does not query articles or feeds.
 """
@@ -98,6 +99,8 @@ def move_aside(path: Path, reason: str) -> Path:
 # SQLite's primary result codes that mean "this file's content is damaged or not a database".
 _SQLITE_CORRUPT = 11
 _SQLITE_NOTADB = 26
+# ... and the one that means "a file could not be opened", such as the WAL's -shm file.
+_SQLITE_CANTOPEN = 14
 
 
 def check_file(path: Path, *, writable: bool = True) -> str | None:
@@ -123,8 +126,10 @@ def check_file(path: Path, *, writable: bool = True) -> str | None:
     if header != _SQLITE_HEADER:
         return "foreign"
     try:
-        mode = "rw" if writable else "ro"
-        conn = sqlite3.connect(f"file:{path}?mode={mode}", uri=True)
+        if writable:
+            conn = sqlite3.connect(f"file:{path}?mode=rw", uri=True)
+        else:
+            conn = _read_only_connection(path)
         try:
             application_id = conn.execute("PRAGMA application_id").fetchone()[0]
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
@@ -143,18 +148,56 @@ def check_file(path: Path, *, writable: bool = True) -> str | None:
     return None
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
+def _read_only_connection(path: Path) -> sqlite3.Connection:
+    """A connection that never writes, which works in a read-only directory too.
+
+    A reader of a WAL database needs the `-shm` file beside it, and creates it if it is
+    missing. A writer that closed cleanly deletes `-wal` and `-shm`, so in a directory
+    nobody may write to (a read-only mount) the plain read-only open fails. Then, and
+    only when no `-wal` file holds changes, the database file holds every committed
+    transaction: it is opened as immutable, which reads it without the shared memory
+    and without locks. No writer can be at work there, since it could not create the
+    shared memory either.
+    """
+    conn = sqlite3.connect(
+        f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+    )
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.Error as exc:
+        conn.close()
+        code = getattr(exc, "sqlite_errorcode", None)
+        if code is None or code & 0xFF != _SQLITE_CANTOPEN:
+            raise
+        journal = path.with_name(path.name + "-wal")
+        if _size(journal):
+            raise StoreError(
+                f"{path}: cannot be read here: its journal {journal.name} holds changes that "
+                "need a writable directory to be read (open it once with write access)"
+            ) from exc
+    return sqlite3.connect(
+        f"file:{path}?mode=ro&immutable=1",
+        uri=True,
+        isolation_level=None,
+        check_same_thread=False,
+    )
+
+
 def connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
     """A configured connection: WAL, foreign keys, a busy timeout, rows by name, schema current."""
     try:
         if read_only:
             if not path.exists():
                 raise StoreError(f"{path}: no database yet (run 'briefing refresh' or the reader)")
-            conn = sqlite3.connect(
-                f"file:{path}?mode=ro",
-                uri=True,
-                isolation_level=None,
-                check_same_thread=False,
-            )
+            conn = _read_only_connection(path)
         else:
             conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     except sqlite3.OperationalError as exc:

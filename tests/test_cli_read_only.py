@@ -124,3 +124,19 @@ def test_an_empty_read_only_directory_gives_the_one_reason_that_matters(
     assert err.startswith("briefing feeds: ")
     assert "cannot create the lock file (Read-only file system)" in err
     assert "read-only:" not in err and "no database yet" not in err
+
+
+async def test_the_reader_opens_a_read_only_data_directory_read_only(read_only_data: Path) -> None:
+    from tui_support import make_app, settle
+
+    app = make_app(read_only_data, seeds=[])
+    notes: list[str] = []
+    app.notify = lambda message, **kwargs: notes.append(message)  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.library.read_only
+        screen = app.screen
+        stories = screen.query_one("#stories")
+        assert stories.total == 1  # type: ignore[attr-defined]
+        assert stories.row_at(0).title == "Roads budget agreed"  # type: ignore[attr-defined]
+    assert any("read-only" in note for note in notes)

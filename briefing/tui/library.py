@@ -152,6 +152,7 @@ class Library:
         self.summary_sentences = summary_sentences
         self.analyser = analyser
         self.read_only = False
+        self.read_only_reason: str | None = None  # None: another Briefing holds the store
         self._store: Store | None = None
         # Stories read ahead of the reader (the neighbours of the open one), ready to show.
         self._ready: OrderedDict[tuple[int, int], Reading] = OrderedDict()
@@ -194,7 +195,7 @@ class Library:
         return self.store.notice
 
     def _open(self) -> None:
-        from briefing.errors import StoreLockedError
+        from briefing.errors import StoreError, StoreLockedError
         from briefing.store import Store
 
         try:
@@ -202,6 +203,16 @@ class Library:
         except StoreLockedError:
             self._store = Store.open(self.path, read_only=True)
             self.read_only = True
+        except StoreError as exc:
+            # A read-only disk: the writer's lock cannot be made, but the articles can be read.
+            if not self.path.exists():
+                raise
+            try:
+                self._store = Store.open(self.path, read_only=True)
+            except StoreError as read_exc:
+                raise StoreError(f"{exc}; nor can it be read read-only: {read_exc}") from read_exc
+            self.read_only = True
+            self.read_only_reason = str(exc)
 
     async def close(self) -> None:
         """Close the store and stop the threads; safe to call twice."""

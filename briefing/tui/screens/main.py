@@ -187,10 +187,14 @@ class MainScreen(Screen[None]):
         if notice:
             self.notify(notice, title="Store", severity="warning", markup=False, timeout=30)
         if self.library.read_only:
+            reason = self.library.read_only_reason
             self.notify(
-                "Another Briefing is running: this one is read-only.",
+                f"{reason}: reading the stored articles read-only."
+                if reason
+                else "Another Briefing is running: this one is read-only.",
                 title="Store",
                 severity="warning",
+                markup=False,
             )
         await self.reload()
         if app.seed_paths:

@@ -205,7 +205,9 @@ class Library:
             self.read_only = True
         except StoreError as exc:
             # A read-only disk: the writer's lock cannot be made, but the articles can be read.
-            if not self.path.exists():
+            from briefing.locations import database_path
+
+            if not (self.path or database_path()).exists():
                 raise
             try:
                 self._store = Store.open(self.path, read_only=True)

@@ -115,6 +115,33 @@ def test_opml_round_trip_keeps_folders(isolated: Path, capsys: pytest.CaptureFix
     assert "0 feeds added, 3 already subscribed" in _out(capsys)
 
 
+def test_import_of_absurdly_nested_folders_merges_them_instead_of_crashing(
+    isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from briefing.sources.opml import MAX_FOLDER_DEPTH
+
+    depth = 5_000
+    opml = isolated / "deep.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head><title>o</title></head><body>'
+        + "".join(f'<outline text="f{n}">' for n in range(depth))
+        + '<outline text="deep" xmlUrl="https://deep.example/rss"/>'
+        + "</outline>" * depth
+        + "</body></opml>",
+        encoding="utf-8",
+    )
+    assert main(["import-opml", str(opml)]) == 0
+    captured = capsys.readouterr()
+    assert "1 feeds added" in captured.out
+    assert "merged into the level-16 folder" in captured.err and "Traceback" not in captured.err
+    assert main(["feeds", "--json"]) == 0
+    [record] = [json.loads(line) for line in _out(capsys).splitlines()]
+    assert record["folder"] == "/".join(f"f{n}" for n in range(MAX_FOLDER_DEPTH))
+    assert main(["check-feed", "--json", str(opml)]) == 0
+    checked = json.loads(_out(capsys))
+    assert checked["outlines"] == 1 and len(checked["folders"]) == MAX_FOLDER_DEPTH
+
+
 def test_remove_by_title_deletes_the_feed(
     isolated: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

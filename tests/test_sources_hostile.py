@@ -236,3 +236,11 @@ def test_markup_inside_cdata_does_not_count_as_elements():
     feed = parse_feed(data + body + b"</description></item></channel></rss>", "f.xml")
     assert feed.error is None
     assert feed.entries[0].body.startswith("x")
+
+
+def test_unterminated_cdata_openers_in_a_flood_of_elements_are_counted_in_linear_time():
+    # Searching to the end once per opener took minutes for a megabyte of them.
+    flood = b"<x/>" * 260_000 + b"<![CDATA[" * 500_000
+    data = b'<rss version="2.0"><channel><title>t</title>' + flood + b"</channel></rss>"
+    feed = parse_feed(data, "f.xml")
+    assert feed.error is not None and "260,003 XML elements" in feed.error

@@ -80,7 +80,6 @@ _LOOKS_LIKE_HTML = re.compile(
 )
 _ENTRY_START = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s>/]")
 _START_TAG = re.compile(r"<[A-Za-z_]")
-_CDATA = re.compile(r"<!\[CDATA\[.*?\]\]>", re.S)
 _ENTITY_REF = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[A-Za-z][\w.-]*);")
 _VERSION_KIND = {
     "rss090": "rdf",
@@ -483,13 +482,22 @@ def _truncated(text: str, kind: str) -> bool:
 
 
 def _element_count(text: str) -> int:
-    """XML start tags outside CDATA sections; cheap when there are few."""
+    """XML start tags outside CDATA sections; cheap when there are few.
+
+    Sections are found with `str.find`, once each: a regular expression would
+    search to the end of the document again for every unterminated opener.
+    """
     if text.count("<") <= MAX_ELEMENTS:
         return 0
-    total = len(_START_TAG.findall(text))
-    for section in _CDATA.finditer(text):
-        total -= len(_START_TAG.findall(section.group(0)))
-    return total
+    total = 0
+    position = 0
+    while True:
+        start = text.find("<![CDATA[", position)
+        close = text.find("]]>", start + 9) if start >= 0 else -1
+        if close < 0:  # no more complete sections: every tag from here on counts
+            return total + len(_START_TAG.findall(text, position))
+        total += len(_START_TAG.findall(text, position, start))
+        position = close + 3
 
 
 def _keep_first_entries(text: str, problems: list[str]) -> tuple[str, bool]:

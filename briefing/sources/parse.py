@@ -67,6 +67,12 @@ LATEST_YEAR = 9999
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "html", "xhtml")
 _DOCTYPE = re.compile(r"<!DOCTYPE", re.I)
+# The start of an element as feedparser finds the first one (`<\w` in bytes).
+_ELEMENT_START = re.compile(r"<[A-Za-z0-9_]")
+# Constructs skipped whole while looking for DOCTYPEs before the first element.
+_SKIPPED = (("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>"))
+# Inside a DOCTYPE, what can hide a ']' or '>' that does not end it (or that does).
+_DOCTYPE_MARK = re.compile(r"[\"'\[\]>]|<!--|<\?")
 _FIRST_ELEMENT = re.compile(r"<([A-Za-z_][\w.:-]*)")
 # Only text shaped like a path or query is resolved: "Link to story" stays as written.
 _RELATIVE_REFERENCE = re.compile(r"^(?:[/?#.]|[^\s/?#]*[/.][^\s]*$)")
@@ -253,42 +259,75 @@ def skip_prolog(text: str) -> str:
 
 
 def _doctype_end(text: str, start: int) -> int:
-    """Index just past the DOCTYPE starting at `start` (its internal subset may hold '>')."""
+    """Index just past the DOCTYPE starting at `start`, or -1 when it never ends.
+
+    Its internal subset may hold '>' and ']' inside quoted values, comments and
+    processing instructions; none of those ends it.
+    """
     depth = 0
-    quote = ""
     position = start + 2
-    while position < len(text):
-        char = text[position]
-        if quote:
-            if char == quote:
-                quote = ""
-        elif char in "\"'":
-            quote = char
-        elif char == "[":
+    while (mark := _DOCTYPE_MARK.search(text, position)) is not None:
+        found = mark.group()
+        if found in ('"', "'", "<!--", "<?"):
+            closer = {"<!--": "-->", "<?": "?>"}.get(found, found)
+            close = text.find(closer, mark.end())
+            if close < 0:
+                return -1
+            position = close + len(closer)
+            continue
+        position = mark.end()
+        if found == "[":
             depth += 1
-        elif char == "]":
-            depth -= 1
-        elif char == ">" and depth <= 0:
-            return position + 1
-        position += 1
+        elif found == "]":
+            depth = max(depth - 1, 0)
+        elif depth == 0:  # '>'
+            return position
     return -1
 
 
 def disarm_doctype(text: str, problems: list[str]) -> str:
-    """Drop the DOCTYPE so no entity declared in it can expand or fetch anything."""
-    match = _DOCTYPE.search(text, 0, 65_536)
-    if match is None:
-        return text
-    first = _FIRST_ELEMENT.search(text)
-    if first is not None and first.start() < match.start():
-        return text
-    end = _doctype_end(text, match.start())
-    if end < 0:
-        problems.append("unterminated DOCTYPE")
-        return text[: match.start()]
-    if "<!ENTITY" in text[match.start() : end].upper():
+    """Drop every DOCTYPE before the first element, so no entity declared in one can expand.
+
+    expat honours a DOCTYPE anywhere in the prolog, after comments and
+    processing instructions of any length, and feedparser re-declares the
+    simple entities of a DOCTYPE it finds before its first `<\\w` for its
+    lenient parser too. So everything up to the first element is searched,
+    past comments, processing instructions, CDATA sections and stray text.
+    After the first element a DOCTYPE is not XML and no parser used here
+    honours it. The text comes back unchanged (the same object) without one.
+    """
+    kept: list[str] = []
+    copied = 0
+    entities = False
+    missing: dict[str, int] = {}  # closer -> a position after which it never occurs
+    position = text.find("<")
+    while position >= 0 and _ELEMENT_START.match(text, position) is None:
+        if _DOCTYPE.match(text, position) is not None:
+            end = _doctype_end(text, position)
+            kept.append(text[copied:position])
+            if end < 0:
+                problems.append("unterminated DOCTYPE")
+                return "".join(kept)
+            entities = entities or "<!ENTITY" in text[position:end].upper()
+            copied = end
+            position = text.find("<", end)
+            continue
+        step = 1  # stray markup: not XML before the first element, look past it
+        for opener, closer in _SKIPPED:
+            if text.startswith(opener, position) and position < missing.get(closer, len(text)):
+                close = text.find(closer, position + len(opener))
+                if close < 0:
+                    missing[closer] = position  # never search for it again: linear time
+                else:
+                    step = close + len(closer) - position
+                break
+        position = text.find("<", position + step)
+    if entities:
         problems.append("entity declarations in the DOCTYPE were ignored")
-    return text[: match.start()] + text[end:]
+    if not kept:
+        return text
+    kept.append(text[copied:])
+    return "".join(kept)
 
 
 def normalise_declaration(text: str) -> str:

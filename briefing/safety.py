@@ -25,6 +25,9 @@ _CONTROLS = re.compile(
     r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]"
 )
 
+# Inside a link: a space, a C0 control, DEL or a C1 control means it is not one address.
+_SPACE_OR_CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f]")
+
 
 def plain(text: str | None, limit: int = MAX_LINE) -> str:
     """`text` without escape sequences or control characters, cut to `limit` characters."""
@@ -41,4 +44,4 @@ def is_web_link(url: str | None) -> bool:
     if not url:
         return False
     scheme = url.strip().split(":", 1)[0].lower() if ":" in url else ""
-    return scheme in ("http", "https") and not any(ch in url for ch in "\x00\r\n\t ")
+    return scheme in ("http", "https") and _SPACE_OR_CONTROL.search(url) is None

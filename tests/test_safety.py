@@ -40,6 +40,9 @@ def test_only_http_and_https_are_web_links() -> None:
         None,
         "https://exa mple.com",
         "https://example.com/\nx",
+        "https://example.com/\x1b[2J",
+        "https://example.com/\x7f",
+        "https://example.com/\x9b31m",
         "example.com",
     ]:
         assert not is_web_link(bad)

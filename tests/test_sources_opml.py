@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing.sources.opml import MAX_FOLDER_DEPTH, OpmlFeed, parse_opml, write_opml
+from briefing.sources.opml import (
+    MAX_FOLDER_DEPTH,
+    OpmlFeed,
+    import_refusal,
+    parse_opml,
+    write_opml,
+)
 
 FEEDS = Path(__file__).parent / "fixtures" / "feeds"
 
@@ -160,3 +166,30 @@ def test_written_lists_read_back_with_their_folders_up_to_the_depth_limit(
         for f in feeds
     )
     assert read == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("https://x.example/rss", None),
+        ("HTTP://X.EXAMPLE/feed?a=1&b=2", None),
+        ("file:///etc/passwd", "local file"),
+        ("FILE:/etc/passwd", "local file"),
+        ("/etc/passwd", "local file"),
+        ("feeds/local.xml", "local file"),
+        ("~/feed.xml", "local file"),
+        ("feeds/a:b.xml", "local file"),
+        ("C:\\feeds\\x.xml", "local file"),
+        ("javascript:alert(1)", "not an http(s) address"),
+        ("data:text/xml,<rss/>", "not an http(s) address"),
+        ("ftp://x.example/rss", "not an http(s) address"),
+        ("http://x.example/$(touch /tmp/x) y", "not a usable web address"),
+        ("https://x.example/\x1b[2J", "not a usable web address"),
+    ],
+)
+def test_only_web_feeds_are_importable_from_an_opml_list(url: str, reason: str | None):
+    refusal = import_refusal(url)
+    if reason is None:
+        assert refusal is None
+    else:
+        assert refusal is not None and reason in refusal

@@ -21,10 +21,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from xml.sax.saxutils import quoteattr
 
+from briefing.safety import is_web_link
 from briefing.sources.charset import decode_document
 from briefing.sources.parse import disarm_doctype, normalise_declaration
 
-__all__ = ["MAX_FOLDER_DEPTH", "OpmlDocument", "OpmlFeed", "parse_opml", "write_opml"]
+__all__ = [
+    "MAX_FOLDER_DEPTH",
+    "OpmlDocument",
+    "OpmlFeed",
+    "import_refusal",
+    "parse_opml",
+    "write_opml",
+]
 
 MAX_OPML_BYTES = 20_000_000
 # Real lists nest a few folders; a path hundreds of names long is unreadable in every listing.
@@ -33,6 +41,7 @@ _BARE_AMPERSAND = re.compile(r"&(?!#\d+;|#x[0-9a-fA-F]+;|[A-Za-z][\w.-]*;)")
 _TAG = re.compile(r"<(/?)([A-Za-z][\w:.-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.S)
 _ATTRIBUTE = re.compile(r"([A-Za-z_][\w:.-]*)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S | re.I)
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 
 
 @dataclass(frozen=True)
@@ -224,6 +233,27 @@ def parse_opml(data: bytes) -> OpmlDocument:
         problems=tuple(problems),
         error=error,
     )
+
+
+def import_refusal(url: str) -> str | None:
+    """Why an outline's `xmlUrl` is not subscribed to on import; None for a web feed.
+
+    An OPML list comes from elsewhere, so only http and https feeds are taken
+    from it: a file:// address or a path would have every refresh read a
+    local file the list's author chose. `briefing add PATH` subscribes to a
+    local file; `write_opml` callers leave such subscriptions out likewise.
+    """
+    if is_web_link(url):
+        return None
+    match = _SCHEME.match(url.strip())
+    scheme = match.group(1).lower() if match else ""
+    if scheme in ("", "file") or len(scheme) == 1:  # a path, or a Windows drive letter
+        return (
+            "is a local file: OPML lists subscribe only to http(s) feeds (use 'briefing add PATH')"
+        )
+    if scheme in ("http", "https"):
+        return "is not a usable web address (it holds spaces or control characters)"
+    return "is not an http(s) address"
 
 
 def write_opml(feeds: Iterable[OpmlFeed], title: str = "Briefing subscriptions") -> str:

@@ -12,22 +12,26 @@ It does no network or file I/O and knows nothing of the store.
 
 from __future__ import annotations
 
-import calendar
 import contextlib
 import html
 import io
 import os
 import re
-import time
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from briefing.models import Article, content_hash
 from briefing.sources.charset import decode_document
+from briefing.sources.dates import (
+    entry_date,
+    impossible_date,
+    parse_timestamp,
+    to_utc,
+)
 from briefing.sources.fastfeed import read_feed
 
 __all__ = [
@@ -40,6 +44,7 @@ __all__ = [
     "body_text",
     "disarm_doctype",
     "gunzip_capped",
+    "impossible_dates_problem",
     "is_absolute_web",
     "normalise_declaration",
     "parse_feed",
@@ -61,9 +66,6 @@ MAX_TITLE = 1_000
 PARSER_NICENESS = 5
 # Read plain RSS/Atom/RDF with `fastfeed` (lxml) first; False sends everything to feedparser.
 QUICK_READER = True
-# Dates outside these years are typos or attacks, not publication times.
-EARLIEST_YEAR = 1900
-LATEST_YEAR = 9999
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "html", "xhtml")
 _DOCTYPE = re.compile(r"<!DOCTYPE", re.I)
@@ -76,9 +78,6 @@ _DOCTYPE_MARK = re.compile(r"[\"'\[\]>]|<!--|<\?")
 _FIRST_ELEMENT = re.compile(r"<([A-Za-z_][\w.:-]*)")
 # Only text shaped like a path or query is resolved: "Link to story" stays as written.
 _RELATIVE_REFERENCE = re.compile(r"^(?:[/?#.]|[^\s/?#]*[/.][^\s]*$)")
-_TWELVE_HOUR = re.compile(r"\b(\d{1,2}):(\d{2})(:\d{2})?\s*([AaPp])\.?[Mm]\b\.?")
-_YEARISH = re.compile(r"\d{4}|\d{1,2}\s+[A-Za-z]{3}[a-z]*\.?\s+\d{2}\b")
-_HUGE_YEAR = re.compile(r"(?:^|[^\d:.])[+-]?\d{5,}(?:-|\s|$)")
 _LOOKS_LIKE_HTML = re.compile(
     r"</?(?:a|b|i|u|s|em|strong|p|br|hr|span|div|img|code|pre|sup|sub|small|big|font|ul|ol|li"
     r"|blockquote|table|h[1-6])\b[^<>]*>|<!--|<!\[CDATA\[",
@@ -162,48 +161,6 @@ class ParsedFeed:
     @property
     def ok(self) -> bool:
         return self.error is None
-
-
-def to_utc(value: datetime | None) -> datetime | None:
-    """`value` in UTC (naive means UTC), or None when outside sane years."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    try:
-        value = value.astimezone(UTC)
-    except (OverflowError, ValueError):
-        return None
-    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        return None
-    return value
-
-
-def _from_struct(parsed: time.struct_time | None) -> datetime | None:
-    if parsed is None:
-        return None
-    try:
-        seconds = calendar.timegm(parsed)
-        return to_utc(datetime.fromtimestamp(seconds, UTC))
-    except (OverflowError, ValueError, OSError, TypeError):
-        return None
-
-
-def parse_timestamp(text: str | None) -> datetime | None:
-    """A date in RFC 3339, RFC 822 or another common form, in UTC; None when unreadable."""
-    if not text or not isinstance(text, str):
-        return None
-    text = text.strip()[:100]
-    if _HUGE_YEAR.search(text):
-        return None
-    candidate = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
-    try:
-        return to_utc(datetime.fromisoformat(candidate))
-    except ValueError:
-        pass
-    from feedparser.datetimes import _parse_date
-
-    return _from_struct(_parse_date(text))
 
 
 def gunzip_capped(data: bytes, limit: int) -> bytes:
@@ -458,38 +415,42 @@ def _entry_body(entry: Mapping[str, Any]) -> str:
     return body_text(best_value, best_kind)
 
 
-def _entry(entry: Mapping[str, Any], kind: str, base: str | None) -> ParsedEntry:
+def _entry(
+    entry: Mapping[str, Any], kind: str, base: str | None, impossible: list[str]
+) -> ParsedEntry:
     guid = entry.get("id") if isinstance(entry.get("id"), str) else None
     title_kind = (entry.get("title_detail") or {}).get("type")
+    published, updated, created = (
+        _date(entry, key, impossible) for key in ("published", "updated", "created")
+    )
     return ParsedEntry(
         guid=(guid.strip() or None) if guid else None,
         title=plain_text(entry.get("title"), title_kind),
         link=absolute_link(_entry_link(entry, kind), base),
-        published=_date(entry, "published") or _date(entry, "updated") or _date(entry, "created"),
-        updated=_date(entry, "updated"),
+        published=published or updated or created,
+        updated=updated,
         body=_entry_body(entry),
         author=plain_text(entry.get("author")),
     )
 
 
-def _date(entry: Mapping[str, Any], key: str) -> datetime | None:
-    """The entry's `key` date; a 12-hour clock that feedparser misreads is read here."""
+def _date(entry: Mapping[str, Any], key: str, impossible: list[str]) -> datetime | None:
+    """The entry's `key` date; a written date naming no real day is noted in `impossible`."""
     # dict.get: feedparser's own lookup quietly swaps "updated" and "published".
-    raw = dict.get(entry, key)  # type: ignore[call-overload]
-    if isinstance(raw, str) and (_HUGE_YEAR.search(raw) or not _YEARISH.search(raw)):
-        return None  # "-100" or "yesterday": feedparser would still invent a date
-    if isinstance(raw, str) and _TWELVE_HOUR.search(raw):
-        converted = _TWELVE_HOUR.sub(_to_24_hour, raw, count=1)
-        # Without a zone feedparser gives up; RSS dates without one are read as UTC.
-        return parse_timestamp(converted) or parse_timestamp(converted + " GMT")
-    return _from_struct(dict.get(entry, f"{key}_parsed"))  # type: ignore[call-overload]
+    written = dict.get(entry, key)  # type: ignore[call-overload]
+    value = entry_date(written, dict.get(entry, f"{key}_parsed"))  # type: ignore[call-overload]
+    if value is None and isinstance(written, str) and impossible_date(written):
+        impossible.append(written.strip())
+    return value
 
 
-def _to_24_hour(match: re.Match[str]) -> str:
-    hour = int(match.group(1)) % 12
-    if match.group(4).lower() == "p":
-        hour += 12
-    return f"{hour:02d}:{match.group(2)}{match.group(3) or ':00'}"
+def impossible_dates_problem(written: list[str]) -> str:
+    """One problem for the dates that name no real day or time, now treated as missing."""
+    distinct = list(dict.fromkeys(repr(text[:40]) for text in written))
+    shown = ", ".join(distinct[:5]) + (", ..." if len(distinct) > 5 else "")
+    if len(written) == 1:
+        return f"a date names no real day or time and was treated as missing: {shown}"
+    return f"{len(written)} dates name no real day or time and were treated as missing: {shown}"
 
 
 def _ttl(value: Any) -> int | None:
@@ -612,7 +573,10 @@ def _parse_xml(text: str, url: str, problems: list[str], encoding: str) -> Parse
         raw_entries = raw_entries[:MAX_ENTRIES]
     site, self_url = _feed_links(feed)
     base = _link_base(url, site, self_url)
-    entries = tuple(_entry(entry, kind or "rss", base) for entry in raw_entries)
+    impossible: list[str] = []
+    entries = tuple(_entry(entry, kind or "rss", base, impossible) for entry in raw_entries)
+    if impossible:
+        problems.append(impossible_dates_problem(impossible))
     undated = sum(1 for entry in entries if entry.published is None)
     if undated:
         problems.append(f"{undated} of {len(entries)} entries have no usable date")

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from xml.sax.saxutils import quoteattr
 
-from briefing.safety import is_web_link
+from briefing.safety import clean_link, is_web_link, strip_controls
 from briefing.sources.charset import decode_document
 from briefing.sources.parse import disarm_doctype, normalise_declaration
 
@@ -86,7 +86,7 @@ class _Builder:
 
     def open(self, attributes: dict[str, str], empty: bool) -> None:
         lowered = {key.lower(): value for key, value in attributes.items()}
-        url = (lowered.get("xmlurl") or "").strip()
+        url = clean_link((lowered.get("xmlurl") or "").strip())
         if self._stack and self._stack[-1][1] is None:
             parent, _ = self._stack[-1]
             on_path = False
@@ -103,7 +103,7 @@ class _Builder:
                 OpmlFeed(
                     url=url,
                     title=_name(lowered) or None,
-                    html_url=(lowered.get("htmlurl") or "").strip() or None,
+                    html_url=clean_link((lowered.get("htmlurl") or "").strip()) or None,
                     folder=tuple(self._path),
                 )
             )
@@ -127,14 +127,17 @@ class _Builder:
 
 
 def _name(attributes: dict[str, str]) -> str:
-    return " ".join((attributes.get("text") or attributes.get("title") or "").split())
+    """An outline's name (a feed title or a folder), one line without control characters."""
+    return _line(attributes.get("text") or attributes.get("title") or "")
+
+
+def _line(text: str) -> str:
+    return " ".join(strip_controls(text).split())
 
 
 def _from_tree(root: ElementTree.Element) -> tuple[str | None, _Builder | None]:
     title_node = root.find("head/title")
-    title = (
-        " ".join(title_node.text.split()) if title_node is not None and title_node.text else None
-    )
+    title = _line(title_node.text) if title_node is not None and title_node.text else None
     body = root.find("body")
     if body is None:
         return title, None
@@ -165,7 +168,7 @@ def _is_outline(element: ElementTree.Element) -> bool:
 def _scan(text: str) -> tuple[str | None, _Builder | None, bool]:
     """Tag-level reading for documents no XML parser accepts; says whether </opml> was seen."""
     match = _TITLE.search(text, 0, 100_000)
-    title = " ".join(html.unescape(match.group(1)).split()) if match else None
+    title = _line(html.unescape(match.group(1))) if match else None
     builder: _Builder | None = None
     closed = False
     for tag in _TAG.finditer(text):

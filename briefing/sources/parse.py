@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from briefing.models import Article, content_hash
+from briefing.safety import clean_link, strip_controls
 from briefing.sources.charset import decode_document
 from briefing.sources.dates import (
     entry_date,
@@ -125,6 +126,15 @@ class ParsedEntry:
     body: str = ""
     author: str | None = None
 
+    def __post_init__(self) -> None:
+        # Every reader (feedparser, the quick reader, JSON Feed) builds entries here, so this
+        # is the one place that keeps escape sequences and control characters out of the store.
+        _set_clean(self, "guid", _clean_line(self.guid))
+        _set_clean(self, "title", _clean_line(self.title))
+        _set_clean(self, "author", _clean_line(self.author))
+        _set_clean(self, "link", clean_link(self.link) or None if self.link else None)
+        _set_clean(self, "body", strip_controls(self.body, lines=True) if self.body else "")
+
     @property
     def keys(self) -> EntryKeys:
         return EntryKeys(self.guid, self.link, content_hash(self.title, self.body))
@@ -158,9 +168,33 @@ class ParsedFeed:
     encoding: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # The feed's own fields and the messages quoting its text, like `ParsedEntry`'s.
+        _set_clean(self, "title", _clean_line(self.title))
+        _set_clean(self, "link", clean_link(self.link) or None if self.link else None)
+        _set_clean(self, "self_url", clean_link(self.self_url) or None if self.self_url else None)
+        _set_clean(self, "error", strip_controls(self.error) if self.error else self.error)
+        _set_clean(self, "problems", tuple(strip_controls(problem) for problem in self.problems))
+
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+def _clean_line(value: str | None) -> str | None:
+    """A one-line field without controls; white space a removed sequence left is collapsed."""
+    if not value:
+        return value
+    cleaned = strip_controls(value)
+    if cleaned is not value:
+        cleaned = " ".join(cleaned.split())
+    return cleaned or None
+
+
+def _set_clean(instance: object, name: str, value: object) -> None:
+    """Set a field of a frozen dataclass from its `__post_init__`, only when it changed."""
+    if value is not getattr(instance, name):
+        object.__setattr__(instance, name, value)
 
 
 def gunzip_capped(data: bytes, limit: int) -> bytes:

@@ -115,6 +115,91 @@ def test_opml_round_trip_keeps_folders(isolated: Path, capsys: pytest.CaptureFix
     assert "0 feeds added, 3 already subscribed" in _out(capsys)
 
 
+def test_import_of_absurdly_nested_folders_merges_them_instead_of_crashing(
+    isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from briefing.sources.opml import MAX_FOLDER_DEPTH
+
+    depth = 5_000
+    opml = isolated / "deep.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head><title>o</title></head><body>'
+        + "".join(f'<outline text="f{n}">' for n in range(depth))
+        + '<outline text="deep" xmlUrl="https://deep.example/rss"/>'
+        + "</outline>" * depth
+        + "</body></opml>",
+        encoding="utf-8",
+    )
+    assert main(["import-opml", str(opml)]) == 0
+    captured = capsys.readouterr()
+    assert "1 feeds added" in captured.out
+    assert "merged into the level-16 folder" in captured.err and "Traceback" not in captured.err
+    assert main(["feeds", "--json"]) == 0
+    [record] = [json.loads(line) for line in _out(capsys).splitlines()]
+    assert record["folder"] == "/".join(f"f{n}" for n in range(MAX_FOLDER_DEPTH))
+    assert main(["check-feed", "--json", str(opml)]) == 0
+    checked = json.loads(_out(capsys))
+    assert checked["outlines"] == 1 and len(checked["folders"]) == MAX_FOLDER_DEPTH
+
+
+def test_import_takes_only_web_feeds_and_names_each_skipped_entry(
+    isolated: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    local = _feed_file(isolated / "local.xml", "Local", [("1", "One", "", "Text.")])
+    monkeypatch.chdir(isolated)
+    opml = isolated / "mixed.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head><title>o</title></head><body>'
+        f'<outline text="uri" xmlUrl="file://{local}"/>'
+        '<outline text="relative" xmlUrl="local.xml"/>'
+        '<outline text="passwd" xmlUrl="/etc/passwd"/>'
+        '<outline text="js" xmlUrl="javascript:alert(1)"/>'
+        '<outline text="web" xmlUrl="https://web.example/rss"/>'
+        "</body></opml>",
+        encoding="utf-8",
+    )
+    assert main(["import-opml", str(opml)]) == 0
+    captured = capsys.readouterr()
+    assert "1 feeds added, 0 already subscribed, 4 skipped" in captured.out
+    skipped = [line for line in captured.err.splitlines() if "skipped:" in line]
+    assert len(skipped) == 4
+    assert sum("is a local file" in line and "briefing add PATH" in line for line in skipped) == 3
+    assert "'javascript:alert(1)' is not an http(s) address" in captured.err
+    assert main(["feeds", "--json"]) == 0
+    assert [json.loads(line)["url"] for line in _out(capsys).splitlines()] == [
+        "https://web.example/rss"
+    ]
+    assert main(["check-feed", "--json", str(opml)]) == 0
+    problems = json.loads(_out(capsys))["problems"]
+    assert sum("import-opml skips it" in problem for problem in problems) == 4
+
+
+def test_export_leaves_local_files_out_so_it_imports_back_whole(
+    isolated: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    local = _feed_file(isolated / "local.xml", "Local", [("1", "One", "", "Text.")])
+    assert main(["add", str(local), "--folder", "Mine"]) == 0
+    assert main(["add", "https://web.example/rss", "--folder", "News", "--title", "Web"]) == 0
+    exported = isolated / "out.opml"
+    capsys.readouterr()
+    assert main(["export-opml", "-o", str(exported)]) == 0
+    err = capsys.readouterr().err
+    assert f"left out {local}" in err and "wrote 1 feeds" in err
+    assert str(local) not in exported.read_text(encoding="utf-8")
+    assert main(["export-opml"]) == 0
+    assert str(local) not in capsys.readouterr().out
+    monkeypatch.setenv("BRIEFING_DATA_DIR", str(isolated / "elsewhere"))
+    assert main(["import-opml", str(exported)]) == 0
+    assert "1 feeds added, 0 already subscribed, 0 skipped" in _out(capsys)
+    assert main(["feeds", "--json"]) == 0
+    [record] = [json.loads(line) for line in _out(capsys).splitlines()]
+    assert (record["url"], record["title"], record["folder"]) == (
+        "https://web.example/rss",
+        "Web",
+        "News",
+    )
+
+
 def test_remove_by_title_deletes_the_feed(
     isolated: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from briefing.safety import is_web_link, plain
+from briefing.safety import clean_link, is_web_link, plain, strip_controls
 
 
 def test_escape_sequences_and_controls_are_removed() -> None:
@@ -40,6 +42,9 @@ def test_only_http_and_https_are_web_links() -> None:
         None,
         "https://exa mple.com",
         "https://example.com/\nx",
+        "https://example.com/\x1b[2J",
+        "https://example.com/\x7f",
+        "https://example.com/\x9b31m",
         "example.com",
         "http://example.com/a\x1b]52;c;Y2xpcA==\x07\x1b[2J",
         "http://example.com/\x07",
@@ -52,3 +57,34 @@ def test_only_http_and_https_are_web_links() -> None:
         "http://[::1/broken",
     ]:
         assert not is_web_link(bad)
+
+
+STORED_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+@given(st.text())
+def test_stored_text_keeps_no_control_and_bodies_keep_their_lines(text: str) -> None:
+    assert not STORED_CONTROLS.search(strip_controls(text))
+    body = strip_controls(text, lines=True)
+    assert not STORED_CONTROLS.search(body.replace("\n", "").replace("\t", ""))
+    assert body.count("\n") <= text.count("\n")
+
+
+@given(st.text().filter(lambda text: not STORED_CONTROLS.search(text)))
+def test_text_without_controls_is_stored_as_it_is(text: str) -> None:
+    assert strip_controls(text) is text
+    assert clean_link(text) is text
+
+
+def test_stored_text_keeps_right_to_left_marks_that_plain_removes() -> None:
+    text = "\u05e9\u05dc\u05d5\u05dd \u200fabc\u202e"
+    assert strip_controls(text) == text
+    assert plain(text) != text
+
+
+@given(st.text())
+def test_links_keep_no_control_and_encode_what_they_held(text: str) -> None:
+    link = clean_link("https://example.com/" + text)
+    assert not STORED_CONTROLS.search(link)
+    assert clean_link("https://example.com/a\x1b[2J\x9bb") == "https://example.com/a%1B[2J%C2%9Bb"
+    assert clean_link("https://example.com/a\tb\nc") == "https://example.com/abc"

@@ -264,3 +264,11 @@ def test_quick_reader_matches_feedparser_on_every_evaluation_document() -> None:
         answered_any = answered_any or answered
         assert quick == slow, path.name
     assert answered_any
+
+
+def test_quick_reader_refuses_a_doctype_however_late_it_comes() -> None:
+    document = (
+        b'<?xml version="1.0"?><!--' + b"x" * 70_000 + b'--><!DOCTYPE rss [<!ENTITY e "E">]>'
+        b'<rss version="2.0"><channel><title>t</title></channel></rss>'
+    )
+    assert fastfeed.read_feed(document) is None

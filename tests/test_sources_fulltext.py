@@ -30,6 +30,16 @@ def test_extract_main_text_keeps_the_story_and_drops_navigation():
     assert title == "Dredging budget rises"
 
 
+def test_extracted_text_and_title_carry_no_escape_sequences():
+    hostile = PAGE.replace("Dredging budget", "Dredging\x1b]52;c;eA==\x07 budget").replace(
+        "Sentence 5", "Sentence\x1b[2J\x9b 5"
+    )
+    text, title = extract_main_text(hostile, "https://port.example/news/1")
+    assert text is not None and "Sentence 0 reports" in text
+    assert title is not None and title.startswith("Dredging")
+    assert not any(ch in text + title for ch in "\x1b\x07\x9b")
+
+
 def test_extract_main_text_of_an_empty_page_is_none():
     assert extract_main_text("<html><body></body></html>")[0] is None
 

@@ -236,3 +236,108 @@ def test_markup_inside_cdata_does_not_count_as_elements():
     feed = parse_feed(data + body + b"</description></item></channel></rss>", "f.xml")
     assert feed.error is None
     assert feed.entries[0].body.startswith("x")
+
+
+LATE_ENTITIES = b'<!DOCTYPE rss [<!ENTITY lol "LOLLOL"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
+LATE_BODY = (
+    b'<rss version="2.0"><channel><title>t &lol2;</title>'
+    b"<item><title>i &lol;</title><guid>1</guid></item></channel></rss>"
+)
+# What may stand between the start of a document and its DOCTYPE.
+BEFORE_DOCTYPE = {
+    "a 70 KB comment": b'<?xml version="1.0"?><!--' + b"x" * 70_000 + b"-->",
+    "a 2 MB comment": b"<!--" + b"x" * 2_000_000 + b"-->",
+    "a comment holding a tag": b'<?xml version="1.0"?><!-- <b>bold</b> -->',
+    "a processing instruction holding a tag": b'<?xml-stylesheet href="<x>"?>\n',
+    "stray text on the line before": b"junk\n",
+    "another DOCTYPE": b"<!DOCTYPE rss>",
+    "an unterminated comment": b"<!-- never closed\n",
+    "a CDATA section": b"<![CDATA[ <p> ]]>\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BEFORE_DOCTYPE))
+def test_entity_declarations_are_ignored_wherever_the_prolog_puts_the_doctype(name: str):
+    feed = parse_feed(BEFORE_DOCTYPE[name] + LATE_ENTITIES + LATE_BODY, "f.xml")
+    texts = [feed.title or ""] + [entry.title or "" for entry in feed.entries]
+    assert not any("LOL" in text for text in texts)
+    assert "entity declarations in the DOCTYPE were ignored" in feed.problems
+
+
+@pytest.mark.parametrize("name", sorted(BEFORE_DOCTYPE))
+def test_opml_entity_declarations_are_ignored_wherever_the_prolog_puts_the_doctype(name: str):
+    opml = (
+        b'<opml version="2.0"><head><title>&lol2;</title></head><body>'
+        b'<outline text="&lol;" xmlUrl="https://x.example/rss"/></body></opml>'
+    )
+    doc = parse_opml(BEFORE_DOCTYPE[name] + LATE_ENTITIES.replace(b"rss", b"opml") + opml)
+    assert "LOL" not in (doc.title or "")
+    assert not any("LOL" in (feed.title or "") for feed in doc.feeds)
+
+
+def test_billion_laughs_after_a_long_comment_is_not_expanded():
+    late = BILLION_LAUGHS.replace(b"\n<!DOCTYPE", b"<!--" + b"x" * 70_000 + b"-->\n<!DOCTYPE")
+    feed = parse_feed(late, "https://x.example/")
+    assert len(feed.title or "") < 100
+    assert any("entity" in problem for problem in feed.problems)
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        LATE_BODY.replace(b"<channel>", LATE_ENTITIES + b"<channel>"),
+        LATE_BODY + LATE_ENTITIES,
+    ],
+    ids=["inside the root", "after the root"],
+)
+def test_a_doctype_after_the_first_element_declares_nothing(document: bytes):
+    feed = parse_feed(document, "f.xml")
+    assert not any("LOL" in (entry.title or "") for entry in feed.entries)
+    assert "LOL" not in (feed.title or "")
+
+
+def test_many_unterminated_comments_before_the_root_are_searched_in_linear_time():
+    # Quadratic searching would take hours here; linear takes milliseconds.
+    prolog = b"<!--<?<![CDATA[" * 200_000
+    feed = parse_feed(prolog + LATE_ENTITIES + LATE_BODY, "f.xml")
+    assert "LOL" not in (feed.title or "")
+
+
+PROLOG_PARTS = st.sampled_from(
+    [
+        b"\n",
+        b"  ",
+        b"<!-- c -->",
+        b"<!-- <rss> -->",
+        b"<!--",
+        b"-->",
+        b'<?pi "x"?>',
+        b"<?pi <x>?>",
+        b"<![CDATA[",
+        b"]]>",
+        b"text",
+        b"<!DOCTYPE rss>",
+        b"<!DOCTYPE rss [<!-- ]> -->]>",
+        b"'",
+        b'"',
+        b"x" * 20_000,
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(prolog=st.lists(PROLOG_PARTS, max_size=12).map(b"".join))
+def test_no_prolog_lets_a_declared_entity_expand(prolog: bytes):
+    feed = parse_feed(prolog + LATE_ENTITIES + LATE_BODY, "f.xml")
+    assert "LOL" not in (feed.title or "")
+    assert not any("LOL" in (entry.title or "") for entry in feed.entries)
+    opml = b"<opml><head><title>&lol;</title></head><body/></opml>"
+    assert "LOL" not in (parse_opml(prolog + LATE_ENTITIES + opml).title or "")
+
+
+def test_unterminated_cdata_openers_in_a_flood_of_elements_are_counted_in_linear_time():
+    # Searching to the end once per opener took minutes for a megabyte of them.
+    flood = b"<x/>" * 260_000 + b"<![CDATA[" * 500_000
+    data = b'<rss version="2.0"><channel><title>t</title>' + flood + b"</channel></rss>"
+    feed = parse_feed(data, "f.xml")
+    assert feed.error is not None and "260,003 XML elements" in feed.error

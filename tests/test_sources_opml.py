@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import string
 from pathlib import Path
 
-from briefing.sources.opml import OpmlFeed, parse_opml, write_opml
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from briefing.sources.opml import (
+    MAX_FOLDER_DEPTH,
+    OpmlFeed,
+    import_refusal,
+    parse_opml,
+    write_opml,
+)
 
 FEEDS = Path(__file__).parent / "fixtures" / "feeds"
 
@@ -79,3 +90,106 @@ def test_entity_declarations_are_never_expanded():
     doc = parse_opml(data)
     assert "aaaa" not in (doc.title or "")
     assert any("entity" in problem for problem in doc.problems)
+
+
+def _nested_opml(depth: int, *, broken: bool = False) -> bytes:
+    """Folders f0/f1/... `depth` deep, a feed at the bottom, at level 3 and after the nest."""
+    opening = "".join(f'<outline text="f{level}">' for level in range(depth))
+    closing = "</outline>" * depth
+    shallow = '<outline text="s0"><outline text="s1"><outline text="s2">'
+    shallow += (
+        '<outline text="mid" xmlUrl="https://mid.example/rss"/></outline></outline></outline>'
+    )
+    quirk = ' note="say "hi""' if broken else ""  # raw quotes: only the tag scan reads it
+    return (
+        f'<?xml version="1.0"?><opml version="2.0"><head><title>deep</title></head><body>'
+        f'{shallow}{opening}<outline text="bottom"{quirk} xmlUrl="https://deep.example/rss"/>'
+        f'{closing}<outline text="after" xmlUrl="https://after.example/rss"/></body></opml>'
+    ).encode()
+
+
+@pytest.mark.parametrize("broken", [False, True], ids=["xml", "tag-scan"])
+@pytest.mark.parametrize("depth", [MAX_FOLDER_DEPTH + 1, 5_000, 100_000])
+def test_folders_deeper_than_the_limit_merge_into_their_deepest_kept_ancestor(
+    depth: int, broken: bool
+):
+    doc = parse_opml(_nested_opml(depth, broken=broken))
+    assert doc.error is None
+    kept = tuple(f"f{level}" for level in range(MAX_FOLDER_DEPTH))
+    assert [(f.url, f.folder) for f in doc.feeds] == [
+        ("https://mid.example/rss", ("s0", "s1", "s2")),
+        ("https://deep.example/rss", kept),
+        ("https://after.example/rss", ()),
+    ]
+    assert len(doc.folders) == 3 + MAX_FOLDER_DEPTH
+    assert doc.folders[-1] == "/".join(kept)
+    merged = depth - MAX_FOLDER_DEPTH
+    assert any(f"{merged:,} folders nested more than" in p for p in doc.problems)
+
+
+def test_folders_at_the_limit_are_kept_without_a_problem():
+    doc = parse_opml(_nested_opml(MAX_FOLDER_DEPTH))
+    assert doc.problems == ()
+    assert len(doc.feeds[1].folder) == MAX_FOLDER_DEPTH
+
+
+def test_export_of_a_very_long_folder_path_is_well_formed_and_reads_back_capped():
+    folder = tuple(f"level {n}" for n in range(3_000))
+    text = write_opml([OpmlFeed("https://a.example/rss", "A", None, folder)])
+    doc = parse_opml(text.encode())
+    assert doc.error is None
+    assert doc.feeds[0].folder == folder[:MAX_FOLDER_DEPTH]
+
+
+NAMES = st.text(alphabet=string.ascii_letters + string.digits + " &<>\"'", min_size=1, max_size=8)
+FEED_LISTS = st.lists(
+    st.tuples(
+        st.sampled_from(["https://a.example/rss", "https://b.example/feed?x=1&y=2", "http://c/"]),
+        st.none() | NAMES,
+        st.lists(NAMES, max_size=MAX_FOLDER_DEPTH + 4).map(tuple),
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(FEED_LISTS)
+def test_written_lists_read_back_with_their_folders_up_to_the_depth_limit(
+    entries: list[tuple[str, str | None, tuple[str, ...]]],
+):
+    feeds = [OpmlFeed(url, title, None, folder) for url, title, folder in entries]
+    doc = parse_opml(write_opml(feeds).encode())
+    assert doc.error is None
+    read = sorted((f.url, f.folder) for f in doc.feeds)
+    expected = sorted(
+        (f.url, tuple(" ".join(part.split()) for part in f.folder[:MAX_FOLDER_DEPTH]))
+        for f in feeds
+    )
+    assert read == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("https://x.example/rss", None),
+        ("HTTP://X.EXAMPLE/feed?a=1&b=2", None),
+        ("file:///etc/passwd", "local file"),
+        ("FILE:/etc/passwd", "local file"),
+        ("/etc/passwd", "local file"),
+        ("feeds/local.xml", "local file"),
+        ("~/feed.xml", "local file"),
+        ("feeds/a:b.xml", "local file"),
+        ("C:\\feeds\\x.xml", "local file"),
+        ("javascript:alert(1)", "not an http(s) address"),
+        ("data:text/xml,<rss/>", "not an http(s) address"),
+        ("ftp://x.example/rss", "not an http(s) address"),
+        ("http://x.example/$(touch /tmp/x) y", "not a usable web address"),
+        ("https://x.example/\x1b[2J", "not a usable web address"),
+    ],
+)
+def test_only_web_feeds_are_importable_from_an_opml_list(url: str, reason: str | None):
+    refusal = import_refusal(url)
+    if reason is None:
+        assert refusal is None
+    else:
+        assert refusal is not None and reason in refusal

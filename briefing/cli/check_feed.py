@@ -51,7 +51,7 @@ def check_feed_record(
     doc: str, data: bytes | None, url: str, headers: Any = None, error: str | None = None
 ) -> dict[str, Any]:
     """The JSON record for one document: a feed's entries, or an OPML list's outlines."""
-    from briefing.sources.opml import parse_opml
+    from briefing.sources.opml import import_refusal, parse_opml
     from briefing.sources.parse import parse_feed, sniff_format
 
     if data is None:
@@ -79,7 +79,12 @@ def check_feed_record(
             "feeds": [
                 {"url": f.url, "title": f.title, "folder": f.folder_path} for f in opml.feeds
             ],
-            "problems": list(opml.problems),
+            "problems": list(opml.problems)
+            + [
+                f"outline {f.url!r} {refusal}; import-opml skips it"
+                for f in opml.feeds
+                if (refusal := import_refusal(f.url)) is not None
+            ],
         }
         if opml.error:
             record["error"] = opml.error

@@ -2,6 +2,8 @@
 
 A subscription is a web feed URL or a local feed file (kept as an absolute
 path). Folders are paths such as "News/World", kept both ways through OPML.
+OPML carries only web feeds: import skips other addresses with the reason and
+export leaves local files out, saying so (`opml.import_refusal`).
 """
 
 from __future__ import annotations
@@ -183,9 +185,8 @@ def run_feeds(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     from briefing.cli._store import open_store
-    from briefing.errors import FeedError
     from briefing.safety import plain
-    from briefing.sources.opml import parse_opml
+    from briefing.sources.opml import import_refusal, parse_opml
 
     path = Path(args.file).expanduser()
     try:
@@ -203,12 +204,12 @@ def run_import(args: argparse.Namespace) -> int:
     added = kept = skipped = 0
     with open_store(args) as store:
         for entry in document.feeds:
-            try:
-                location = feed_location(entry.url)
-            except FeedError as exc:
-                print(f"  skipped: {plain(str(exc))}", file=sys.stderr)
+            refusal = import_refusal(entry.url)
+            if refusal is not None:
+                print(f"  skipped: {plain(repr(entry.url))} {refusal}", file=sys.stderr)
                 skipped += 1
                 continue
+            location = entry.url.strip()
             existed = store.feed(location) is not None
             title = entry.title if entry.title not in (None, "", entry.url) else None
             store.add_feed(location, title=title, folder="/".join(entry.folder) or None)
@@ -220,7 +221,8 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     from briefing.cli._store import open_store_for_reading
-    from briefing.sources.opml import OpmlFeed, write_opml
+    from briefing.safety import plain
+    from briefing.sources.opml import OpmlFeed, import_refusal, write_opml
 
     with open_store_for_reading(args) as store:
         statuses = store.feeds(include_seeds=False)
@@ -232,6 +234,15 @@ def run_export(args: argparse.Namespace) -> int:
         )
         for feed in statuses
     ]
+    # What import-opml would refuse (local files) stays out, so an export imports back whole.
+    left_out = [entry for entry in entries if import_refusal(entry.url) is not None]
+    entries = [entry for entry in entries if import_refusal(entry.url) is None]
+    for entry in left_out:
+        print(
+            f"briefing export-opml: left out {plain(entry.url)}: OPML lists hold only http(s) "
+            "feeds (subscribe to a local file with 'briefing add PATH')",
+            file=sys.stderr,
+        )
     text = write_opml(entries)
     if args.output:
         target = Path(args.output).expanduser()
@@ -240,7 +251,9 @@ def run_export(args: argparse.Namespace) -> int:
         except OSError as exc:
             print(f"briefing export-opml: {target}: {exc.strerror or exc}", file=sys.stderr)
             return 2  # a file error, as when `digest -o` cannot write
-        print(f"wrote {len(entries)} feeds to {target}", file=sys.stderr)
+        plural = "s" if len(left_out) != 1 else ""
+        note = f" (left out {len(left_out)} local-file subscription{plural})" if left_out else ""
+        print(f"wrote {len(entries)} feeds to {target}{note}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0

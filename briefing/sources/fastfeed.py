@@ -532,9 +532,10 @@ def read_feed(data: bytes) -> tuple[str, dict[str, Any], list[dict[str, Any]]] |
     """(version, feed, entries) as feedparser would give them, or None when unsure.
 
     `data` is the UTF-8 document the caller would hand feedparser (declaration
-    already saying utf-8, DOCTYPE already refused by the caller).
+    already saying utf-8, DOCTYPE already removed by the caller; one that is
+    still there, wherever it is, makes this answer None).
     """
-    if b"xml:base" in data or b"<!DOCTYPE" in data[:4096].upper():
+    if b"xml:base" in data:
         return None
     from lxml import etree
 
@@ -545,6 +546,9 @@ def read_feed(data: bytes) -> tuple[str, dict[str, Any], list[dict[str, Any]]] |
         return None
     if len(parser.error_log):
         return None
+    docinfo = root.getroottree().docinfo
+    if docinfo.internalDTD is not None or docinfo.doctype:
+        return None  # a DOCTYPE anywhere: its declarations are feedparser's (disarmed) business
     try:
         shape = _version(root)
         if shape is None:

@@ -5,7 +5,8 @@ size cap, redirects checked) and the main text is extracted with trafilatura,
 which scores blocks of the page and drops navigation, comments and boilerplate;
 a plain reading of the page's <article>/<main> is the fallback when it finds
 nothing. trafilatura is heavy, so it is imported on first use, and extraction
-runs in a worker thread. Nothing here writes anywhere; the caller stores the
+runs in a worker thread. Escape sequences and control characters are taken
+out, as from feed text. Nothing here writes anywhere; the caller stores the
 text beside the feed's teaser.
 """
 
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 import httpx
 
 from briefing.config import NetworkSettings
+from briefing.safety import strip_controls
 from briefing.sources.charset import decode_document
 from briefing.sources.fetch import fetch_feed
 
@@ -61,7 +63,12 @@ def extract_main_text(html: str, url: str | None = None) -> tuple[str | None, st
     fallback = html_to_text(html, main_only=True)
     if text is None or (len(text) < MIN_TEXT and len(fallback) > 3 * len(text)):
         text = fallback or None
-    return text, html_title(html)
+    title = html_title(html)
+    # Stored beside the feed's text, so cleaned the way parsed entries are.
+    return (
+        strip_controls(text, lines=True) or None if text else None,
+        " ".join(strip_controls(title).split()) or None if title else None,
+    )
 
 
 async def fetch_full_text(

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
+from briefing.sources.dates import impossible_date, parse_timestamp
 from briefing.sources.parse import (
     MAX_ENTRIES,
     ParsedEntry,
@@ -18,7 +20,6 @@ from briefing.sources.parse import (
     absolute_link,
     body_text,
     is_absolute_web,
-    parse_timestamp,
     plain_text,
 )
 
@@ -54,6 +55,19 @@ def _author(data: Mapping[str, Any], where: str, problems: list[str]) -> str | N
     return None
 
 
+def _date(text: str | None, key: str, where: str, problems: list[str]) -> datetime | None:
+    """A date field, or None with a problem saying whether it was unreadable or impossible."""
+    value = parse_timestamp(text)
+    if text and value is None:
+        if impossible_date(text.strip()):
+            problems.append(
+                f"{where}: {key} {text[:40]!r} names no real day or time; treated as missing"
+            )
+        else:
+            problems.append(f"{where}: unreadable {key} {text[:40]!r}")
+    return value
+
+
 def _item(item: Any, index: int, base: str | None, problems: list[str]) -> ParsedEntry | None:
     where = f"item {index + 1}"
     if not isinstance(item, Mapping):
@@ -74,10 +88,8 @@ def _item(item: Any, index: int, base: str | None, problems: list[str]) -> Parse
         body = body_text(summary or "", "html")
     published_text = _string(item, "date_published", where, problems)
     updated_text = _string(item, "date_modified", where, problems)
-    published = parse_timestamp(published_text)
-    updated = parse_timestamp(updated_text)
-    if published_text and published is None:
-        problems.append(f"{where}: unreadable date_published {published_text[:40]!r}")
+    published = _date(published_text, "date_published", where, problems)
+    updated = _date(updated_text, "date_modified", where, problems)
     if guid is None:
         problems.append(f"{where}: no 'id'")
     if not (guid or title or body or url):

@@ -6,7 +6,10 @@ XML, then XML with bare ampersands escaped, then a tag-level scan, and says in
 `problems` which repair it needed; `error` is set only when nothing trustworthy
 could be read (no <body>, a truncated file), with whatever was salvaged still in
 `feeds`. A folder is an outline without `xmlUrl` that holds other outlines; its
-path ("News/World") is kept on every feed inside it. No I/O happens here.
+path ("News/World") is kept on every feed inside it. Folders deeper than
+MAX_FOLDER_DEPTH are merged into their deepest kept ancestor (a problem says
+so), and outlines are walked without recursion, so no nesting can crash the
+reader. No I/O happens here.
 """
 
 from __future__ import annotations
@@ -18,16 +21,27 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from xml.sax.saxutils import quoteattr
 
+from briefing.safety import clean_link, is_web_link, strip_controls
 from briefing.sources.charset import decode_document
 from briefing.sources.parse import disarm_doctype, normalise_declaration
 
-__all__ = ["OpmlDocument", "OpmlFeed", "parse_opml", "write_opml"]
+__all__ = [
+    "MAX_FOLDER_DEPTH",
+    "OpmlDocument",
+    "OpmlFeed",
+    "import_refusal",
+    "parse_opml",
+    "write_opml",
+]
 
 MAX_OPML_BYTES = 20_000_000
+# Real lists nest a few folders; a path hundreds of names long is unreadable in every listing.
+MAX_FOLDER_DEPTH = 16
 _BARE_AMPERSAND = re.compile(r"&(?!#\d+;|#x[0-9a-fA-F]+;|[A-Za-z][\w.-]*;)")
 _TAG = re.compile(r"<(/?)([A-Za-z][\w:.-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.S)
 _ATTRIBUTE = re.compile(r"([A-Za-z_][\w:.-]*)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S | re.I)
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 
 
 @dataclass(frozen=True)
@@ -65,71 +79,96 @@ class _Builder:
     def __init__(self) -> None:
         self.feeds: list[OpmlFeed] = []
         self.folders: list[str] = []
-        self._stack: list[tuple[dict[str, str], bool]] = []  # (attributes, is_folder_so_far)
+        # Per open outline: its attributes and whether it turned out to be a folder on the path.
+        self._stack: list[tuple[dict[str, str], bool | None]] = []
         self._path: list[str] = []
+        self.flattened = 0  # folders too deep to keep, merged into their kept ancestor
 
     def open(self, attributes: dict[str, str], empty: bool) -> None:
         lowered = {key.lower(): value for key, value in attributes.items()}
-        url = (lowered.get("xmlurl") or "").strip()
-        if self._stack and not self._stack[-1][1]:
+        url = clean_link((lowered.get("xmlurl") or "").strip())
+        if self._stack and self._stack[-1][1] is None:
             parent, _ = self._stack[-1]
+            on_path = False
             if not (parent.get("xmlurl") or "").strip():
-                self._stack[-1] = (parent, True)
-                name = _name(parent)
-                self._path.append(name)
-                self.folders.append("/".join(self._path))
+                if len(self._path) < MAX_FOLDER_DEPTH:
+                    on_path = True
+                    self._path.append(_name(parent))
+                    self.folders.append("/".join(self._path))
+                else:
+                    self.flattened += 1
+            self._stack[-1] = (parent, on_path)
         if url:
             self.feeds.append(
                 OpmlFeed(
                     url=url,
                     title=_name(lowered) or None,
-                    html_url=(lowered.get("htmlurl") or "").strip() or None,
+                    html_url=clean_link((lowered.get("htmlurl") or "").strip()) or None,
                     folder=tuple(self._path),
                 )
             )
         if not empty:
-            self._stack.append((lowered, False))
+            self._stack.append((lowered, None))
 
     def close(self) -> None:
         if not self._stack:
             return
-        _, was_folder = self._stack.pop()
-        if was_folder and self._path:
+        _, on_path = self._stack.pop()
+        if on_path and self._path:
             self._path.pop()
+
+    def problems(self) -> list[str]:
+        if not self.flattened:
+            return []
+        return [
+            f"{self.flattened:,} folders nested more than {MAX_FOLDER_DEPTH} levels deep were "
+            f"merged into the level-{MAX_FOLDER_DEPTH} folder above them, which keeps their feeds"
+        ]
 
 
 def _name(attributes: dict[str, str]) -> str:
-    return " ".join((attributes.get("text") or attributes.get("title") or "").split())
+    """An outline's name (a feed title or a folder), one line without control characters."""
+    return _line(attributes.get("text") or attributes.get("title") or "")
+
+
+def _line(text: str) -> str:
+    return " ".join(strip_controls(text).split())
 
 
 def _from_tree(root: ElementTree.Element) -> tuple[str | None, _Builder | None]:
     title_node = root.find("head/title")
-    title = (
-        " ".join(title_node.text.split()) if title_node is not None and title_node.text else None
-    )
+    title = _line(title_node.text) if title_node is not None and title_node.text else None
     body = root.find("body")
     if body is None:
         return title, None
     builder = _Builder()
-
-    def walk(element: ElementTree.Element) -> None:
-        for child in element:
-            if not isinstance(child.tag, str) or child.tag.lower() != "outline":
-                continue
-            children = [c for c in child if isinstance(c.tag, str) and c.tag.lower() == "outline"]
-            builder.open(dict(child.attrib), empty=not children)
-            if children:
-                walk(child)
+    # An explicit stack of child iterators: a file may nest outlines far deeper than
+    # Python's recursion limit.
+    pending = [iter(body)]
+    while pending:
+        child = next(pending[-1], None)
+        if child is None:
+            pending.pop()
+            if pending:  # the outline whose children were just read is done
                 builder.close()
-
-    walk(body)
+            continue
+        if not _is_outline(child):
+            continue
+        nested = any(_is_outline(grandchild) for grandchild in child)
+        builder.open(dict(child.attrib), empty=not nested)
+        if nested:
+            pending.append(iter(child))
     return title, builder
+
+
+def _is_outline(element: ElementTree.Element) -> bool:
+    return isinstance(element.tag, str) and element.tag.lower() == "outline"
 
 
 def _scan(text: str) -> tuple[str | None, _Builder | None, bool]:
     """Tag-level reading for documents no XML parser accepts; says whether </opml> was seen."""
     match = _TITLE.search(text, 0, 100_000)
-    title = " ".join(html.unescape(match.group(1)).split()) if match else None
+    title = _line(html.unescape(match.group(1))) if match else None
     builder: _Builder | None = None
     closed = False
     for tag in _TAG.finditer(text):
@@ -189,6 +228,7 @@ def parse_opml(data: bytes) -> OpmlDocument:
             error = "file ends early (truncated?); the feeds before the cut were kept"
     if builder is None:
         return OpmlDocument(title, problems=tuple(problems), error="invalid OPML: no <body>")
+    problems.extend(builder.problems())
     return OpmlDocument(
         title=title,
         feeds=tuple(builder.feeds),
@@ -196,6 +236,27 @@ def parse_opml(data: bytes) -> OpmlDocument:
         problems=tuple(problems),
         error=error,
     )
+
+
+def import_refusal(url: str) -> str | None:
+    """Why an outline's `xmlUrl` is not subscribed to on import; None for a web feed.
+
+    An OPML list comes from elsewhere, so only http and https feeds are taken
+    from it: a file:// address or a path would have every refresh read a
+    local file the list's author chose. `briefing add PATH` subscribes to a
+    local file; `write_opml` callers leave such subscriptions out likewise.
+    """
+    if is_web_link(url):
+        return None
+    match = _SCHEME.match(url.strip())
+    scheme = match.group(1).lower() if match else ""
+    if scheme in ("", "file") or len(scheme) == 1:  # a path, or a Windows drive letter
+        return (
+            "is a local file: OPML lists subscribe only to http(s) feeds (use 'briefing add PATH')"
+        )
+    if scheme in ("http", "https"):
+        return "is not a usable web address (it holds spaces or control characters)"
+    return "is not an http(s) address"
 
 
 def write_opml(feeds: Iterable[OpmlFeed], title: str = "Briefing subscriptions") -> str:
@@ -225,9 +286,18 @@ def write_opml(feeds: Iterable[OpmlFeed], title: str = "Briefing subscriptions")
     return "\n".join(lines)
 
 
-def _write_node(node: dict[str, object], lines: list[str], depth: int) -> None:
-    indent = "  " * depth
-    for key, value in node.items():
+def _write_node(root: dict[str, object], lines: list[str], depth: int) -> None:
+    """Write a folder tree; an explicit stack, since a folder path may be of any length."""
+    pending = [iter(root.items())]
+    while pending:
+        indent = "  " * (depth + len(pending) - 1)
+        item = next(pending[-1], None)
+        if item is None:
+            pending.pop()
+            if pending:
+                lines.append(f"{indent[2:]}</outline>")
+            continue
+        key, value = item
         if key == "\x01feeds":
             assert isinstance(value, list)
             for feed in value:
@@ -241,8 +311,7 @@ def _write_node(node: dict[str, object], lines: list[str], depth: int) -> None:
             assert isinstance(value, dict)
             name = key[1:]
             lines.append(f"{indent}<outline text={_attr(name)} title={_attr(name)}>")
-            _write_node(value, lines, depth + 1)
-            lines.append(f"{indent}</outline>")
+            pending.append(iter(value.items()))
 
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

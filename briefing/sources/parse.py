@@ -12,22 +12,27 @@ It does no network or file I/O and knows nothing of the store.
 
 from __future__ import annotations
 
-import calendar
 import contextlib
 import html
 import io
 import os
 import re
-import time
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from briefing.models import Article, content_hash
+from briefing.safety import clean_link, strip_controls
 from briefing.sources.charset import decode_document
+from briefing.sources.dates import (
+    entry_date,
+    impossible_date,
+    parse_timestamp,
+    to_utc,
+)
 from briefing.sources.fastfeed import read_feed
 
 __all__ = [
@@ -40,6 +45,7 @@ __all__ = [
     "body_text",
     "disarm_doctype",
     "gunzip_capped",
+    "impossible_dates_problem",
     "is_absolute_web",
     "normalise_declaration",
     "parse_feed",
@@ -61,18 +67,18 @@ MAX_TITLE = 1_000
 PARSER_NICENESS = 5
 # Read plain RSS/Atom/RDF with `fastfeed` (lxml) first; False sends everything to feedparser.
 QUICK_READER = True
-# Dates outside these years are typos or attacks, not publication times.
-EARLIEST_YEAR = 1900
-LATEST_YEAR = 9999
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "html", "xhtml")
 _DOCTYPE = re.compile(r"<!DOCTYPE", re.I)
+# The start of an element as feedparser finds the first one (`<\w` in bytes).
+_ELEMENT_START = re.compile(r"<[A-Za-z0-9_]")
+# Constructs skipped whole while looking for DOCTYPEs before the first element.
+_SKIPPED = (("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>"))
+# Inside a DOCTYPE, what can hide a ']' or '>' that does not end it (or that does).
+_DOCTYPE_MARK = re.compile(r"[\"'\[\]>]|<!--|<\?")
 _FIRST_ELEMENT = re.compile(r"<([A-Za-z_][\w.:-]*)")
 # Only text shaped like a path or query is resolved: "Link to story" stays as written.
 _RELATIVE_REFERENCE = re.compile(r"^(?:[/?#.]|[^\s/?#]*[/.][^\s]*$)")
-_TWELVE_HOUR = re.compile(r"\b(\d{1,2}):(\d{2})(:\d{2})?\s*([AaPp])\.?[Mm]\b\.?")
-_YEARISH = re.compile(r"\d{4}|\d{1,2}\s+[A-Za-z]{3}[a-z]*\.?\s+\d{2}\b")
-_HUGE_YEAR = re.compile(r"(?:^|[^\d:.])[+-]?\d{5,}(?:-|\s|$)")
 _LOOKS_LIKE_HTML = re.compile(
     r"</?(?:a|b|i|u|s|em|strong|p|br|hr|span|div|img|code|pre|sup|sub|small|big|font|ul|ol|li"
     r"|blockquote|table|h[1-6])\b[^<>]*>|<!--|<!\[CDATA\[",
@@ -80,7 +86,6 @@ _LOOKS_LIKE_HTML = re.compile(
 )
 _ENTRY_START = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s>/]")
 _START_TAG = re.compile(r"<[A-Za-z_]")
-_CDATA = re.compile(r"<!\[CDATA\[.*?\]\]>", re.S)
 _ENTITY_REF = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[A-Za-z][\w.-]*);")
 _VERSION_KIND = {
     "rss090": "rdf",
@@ -121,6 +126,15 @@ class ParsedEntry:
     body: str = ""
     author: str | None = None
 
+    def __post_init__(self) -> None:
+        # Every reader (feedparser, the quick reader, JSON Feed) builds entries here, so this
+        # is the one place that keeps escape sequences and control characters out of the store.
+        _set_clean(self, "guid", _clean_line(self.guid))
+        _set_clean(self, "title", _clean_line(self.title))
+        _set_clean(self, "author", _clean_line(self.author))
+        _set_clean(self, "link", clean_link(self.link) or None if self.link else None)
+        _set_clean(self, "body", strip_controls(self.body, lines=True) if self.body else "")
+
     @property
     def keys(self) -> EntryKeys:
         return EntryKeys(self.guid, self.link, content_hash(self.title, self.body))
@@ -154,51 +168,33 @@ class ParsedFeed:
     encoding: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # The feed's own fields and the messages quoting its text, like `ParsedEntry`'s.
+        _set_clean(self, "title", _clean_line(self.title))
+        _set_clean(self, "link", clean_link(self.link) or None if self.link else None)
+        _set_clean(self, "self_url", clean_link(self.self_url) or None if self.self_url else None)
+        _set_clean(self, "error", strip_controls(self.error) if self.error else self.error)
+        _set_clean(self, "problems", tuple(strip_controls(problem) for problem in self.problems))
+
     @property
     def ok(self) -> bool:
         return self.error is None
 
 
-def to_utc(value: datetime | None) -> datetime | None:
-    """`value` in UTC (naive means UTC), or None when outside sane years."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    try:
-        value = value.astimezone(UTC)
-    except (OverflowError, ValueError):
-        return None
-    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        return None
-    return value
+def _clean_line(value: str | None) -> str | None:
+    """A one-line field without controls; white space a removed sequence left is collapsed."""
+    if not value:
+        return value
+    cleaned = strip_controls(value)
+    if cleaned is not value:
+        cleaned = " ".join(cleaned.split())
+    return cleaned or None
 
 
-def _from_struct(parsed: time.struct_time | None) -> datetime | None:
-    if parsed is None:
-        return None
-    try:
-        seconds = calendar.timegm(parsed)
-        return to_utc(datetime.fromtimestamp(seconds, UTC))
-    except (OverflowError, ValueError, OSError, TypeError):
-        return None
-
-
-def parse_timestamp(text: str | None) -> datetime | None:
-    """A date in RFC 3339, RFC 822 or another common form, in UTC; None when unreadable."""
-    if not text or not isinstance(text, str):
-        return None
-    text = text.strip()[:100]
-    if _HUGE_YEAR.search(text):
-        return None
-    candidate = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
-    try:
-        return to_utc(datetime.fromisoformat(candidate))
-    except ValueError:
-        pass
-    from feedparser.datetimes import _parse_date
-
-    return _from_struct(_parse_date(text))
+def _set_clean(instance: object, name: str, value: object) -> None:
+    """Set a field of a frozen dataclass from its `__post_init__`, only when it changed."""
+    if value is not getattr(instance, name):
+        object.__setattr__(instance, name, value)
 
 
 def gunzip_capped(data: bytes, limit: int) -> bytes:
@@ -254,42 +250,75 @@ def skip_prolog(text: str) -> str:
 
 
 def _doctype_end(text: str, start: int) -> int:
-    """Index just past the DOCTYPE starting at `start` (its internal subset may hold '>')."""
+    """Index just past the DOCTYPE starting at `start`, or -1 when it never ends.
+
+    Its internal subset may hold '>' and ']' inside quoted values, comments and
+    processing instructions; none of those ends it.
+    """
     depth = 0
-    quote = ""
     position = start + 2
-    while position < len(text):
-        char = text[position]
-        if quote:
-            if char == quote:
-                quote = ""
-        elif char in "\"'":
-            quote = char
-        elif char == "[":
+    while (mark := _DOCTYPE_MARK.search(text, position)) is not None:
+        found = mark.group()
+        if found in ('"', "'", "<!--", "<?"):
+            closer = {"<!--": "-->", "<?": "?>"}.get(found, found)
+            close = text.find(closer, mark.end())
+            if close < 0:
+                return -1
+            position = close + len(closer)
+            continue
+        position = mark.end()
+        if found == "[":
             depth += 1
-        elif char == "]":
-            depth -= 1
-        elif char == ">" and depth <= 0:
-            return position + 1
-        position += 1
+        elif found == "]":
+            depth = max(depth - 1, 0)
+        elif depth == 0:  # '>'
+            return position
     return -1
 
 
 def disarm_doctype(text: str, problems: list[str]) -> str:
-    """Drop the DOCTYPE so no entity declared in it can expand or fetch anything."""
-    match = _DOCTYPE.search(text, 0, 65_536)
-    if match is None:
-        return text
-    first = _FIRST_ELEMENT.search(text)
-    if first is not None and first.start() < match.start():
-        return text
-    end = _doctype_end(text, match.start())
-    if end < 0:
-        problems.append("unterminated DOCTYPE")
-        return text[: match.start()]
-    if "<!ENTITY" in text[match.start() : end].upper():
+    """Drop every DOCTYPE before the first element, so no entity declared in one can expand.
+
+    expat honours a DOCTYPE anywhere in the prolog, after comments and
+    processing instructions of any length, and feedparser re-declares the
+    simple entities of a DOCTYPE it finds before its first `<\\w` for its
+    lenient parser too. So everything up to the first element is searched,
+    past comments, processing instructions, CDATA sections and stray text.
+    After the first element a DOCTYPE is not XML and no parser used here
+    honours it. The text comes back unchanged (the same object) without one.
+    """
+    kept: list[str] = []
+    copied = 0
+    entities = False
+    missing: dict[str, int] = {}  # closer -> a position after which it never occurs
+    position = text.find("<")
+    while position >= 0 and _ELEMENT_START.match(text, position) is None:
+        if _DOCTYPE.match(text, position) is not None:
+            end = _doctype_end(text, position)
+            kept.append(text[copied:position])
+            if end < 0:
+                problems.append("unterminated DOCTYPE")
+                return "".join(kept)
+            entities = entities or "<!ENTITY" in text[position:end].upper()
+            copied = end
+            position = text.find("<", end)
+            continue
+        step = 1  # stray markup: not XML before the first element, look past it
+        for opener, closer in _SKIPPED:
+            if text.startswith(opener, position) and position < missing.get(closer, len(text)):
+                close = text.find(closer, position + len(opener))
+                if close < 0:
+                    missing[closer] = position  # never search for it again: linear time
+                else:
+                    step = close + len(closer) - position
+                break
+        position = text.find("<", position + step)
+    if entities:
         problems.append("entity declarations in the DOCTYPE were ignored")
-    return text[: match.start()] + text[end:]
+    if not kept:
+        return text
+    kept.append(text[copied:])
+    return "".join(kept)
 
 
 def normalise_declaration(text: str) -> str:
@@ -420,38 +449,42 @@ def _entry_body(entry: Mapping[str, Any]) -> str:
     return body_text(best_value, best_kind)
 
 
-def _entry(entry: Mapping[str, Any], kind: str, base: str | None) -> ParsedEntry:
+def _entry(
+    entry: Mapping[str, Any], kind: str, base: str | None, impossible: list[str]
+) -> ParsedEntry:
     guid = entry.get("id") if isinstance(entry.get("id"), str) else None
     title_kind = (entry.get("title_detail") or {}).get("type")
+    published, updated, created = (
+        _date(entry, key, impossible) for key in ("published", "updated", "created")
+    )
     return ParsedEntry(
         guid=(guid.strip() or None) if guid else None,
         title=plain_text(entry.get("title"), title_kind),
         link=absolute_link(_entry_link(entry, kind), base),
-        published=_date(entry, "published") or _date(entry, "updated") or _date(entry, "created"),
-        updated=_date(entry, "updated"),
+        published=published or updated or created,
+        updated=updated,
         body=_entry_body(entry),
         author=plain_text(entry.get("author")),
     )
 
 
-def _date(entry: Mapping[str, Any], key: str) -> datetime | None:
-    """The entry's `key` date; a 12-hour clock that feedparser misreads is read here."""
+def _date(entry: Mapping[str, Any], key: str, impossible: list[str]) -> datetime | None:
+    """The entry's `key` date; a written date naming no real day is noted in `impossible`."""
     # dict.get: feedparser's own lookup quietly swaps "updated" and "published".
-    raw = dict.get(entry, key)  # type: ignore[call-overload]
-    if isinstance(raw, str) and (_HUGE_YEAR.search(raw) or not _YEARISH.search(raw)):
-        return None  # "-100" or "yesterday": feedparser would still invent a date
-    if isinstance(raw, str) and _TWELVE_HOUR.search(raw):
-        converted = _TWELVE_HOUR.sub(_to_24_hour, raw, count=1)
-        # Without a zone feedparser gives up; RSS dates without one are read as UTC.
-        return parse_timestamp(converted) or parse_timestamp(converted + " GMT")
-    return _from_struct(dict.get(entry, f"{key}_parsed"))  # type: ignore[call-overload]
+    written = dict.get(entry, key)  # type: ignore[call-overload]
+    value = entry_date(written, dict.get(entry, f"{key}_parsed"))  # type: ignore[call-overload]
+    if value is None and isinstance(written, str) and impossible_date(written):
+        impossible.append(written.strip())
+    return value
 
 
-def _to_24_hour(match: re.Match[str]) -> str:
-    hour = int(match.group(1)) % 12
-    if match.group(4).lower() == "p":
-        hour += 12
-    return f"{hour:02d}:{match.group(2)}{match.group(3) or ':00'}"
+def impossible_dates_problem(written: list[str]) -> str:
+    """One problem for the dates that name no real day or time, now treated as missing."""
+    distinct = list(dict.fromkeys(repr(text[:40]) for text in written))
+    shown = ", ".join(distinct[:5]) + (", ..." if len(distinct) > 5 else "")
+    if len(written) == 1:
+        return f"a date names no real day or time and was treated as missing: {shown}"
+    return f"{len(written)} dates name no real day or time and were treated as missing: {shown}"
 
 
 def _ttl(value: Any) -> int | None:
@@ -483,13 +516,22 @@ def _truncated(text: str, kind: str) -> bool:
 
 
 def _element_count(text: str) -> int:
-    """XML start tags outside CDATA sections; cheap when there are few."""
+    """XML start tags outside CDATA sections; cheap when there are few.
+
+    Sections are found with `str.find`, once each: a regular expression would
+    search to the end of the document again for every unterminated opener.
+    """
     if text.count("<") <= MAX_ELEMENTS:
         return 0
-    total = len(_START_TAG.findall(text))
-    for section in _CDATA.finditer(text):
-        total -= len(_START_TAG.findall(section.group(0)))
-    return total
+    total = 0
+    position = 0
+    while True:
+        start = text.find("<![CDATA[", position)
+        close = text.find("]]>", start + 9) if start >= 0 else -1
+        if close < 0:  # no more complete sections: every tag from here on counts
+            return total + len(_START_TAG.findall(text, position))
+        total += len(_START_TAG.findall(text, position, start))
+        position = close + 3
 
 
 def _keep_first_entries(text: str, problems: list[str]) -> tuple[str, bool]:
@@ -565,7 +607,10 @@ def _parse_xml(text: str, url: str, problems: list[str], encoding: str) -> Parse
         raw_entries = raw_entries[:MAX_ENTRIES]
     site, self_url = _feed_links(feed)
     base = _link_base(url, site, self_url)
-    entries = tuple(_entry(entry, kind or "rss", base) for entry in raw_entries)
+    impossible: list[str] = []
+    entries = tuple(_entry(entry, kind or "rss", base, impossible) for entry in raw_entries)
+    if impossible:
+        problems.append(impossible_dates_problem(impossible))
     undated = sum(1 for entry in entries if entry.published is None)
     if undated:
         problems.append(f"{undated} of {len(entries)} entries have no usable date")

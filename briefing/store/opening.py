@@ -48,7 +48,7 @@ class WriterLock:
             who = f" (pid {holder})" if holder.isdigit() else ""
             raise StoreLockedError(
                 f"{self.path.with_name(self.path.name.removesuffix('.lock'))} is in use by "
-                f"another Briefing process{who}; close it first or open the reader read-only"
+                f"another Briefing process{who}; try again once it has finished"
             ) from exc
         handle.seek(0)
         handle.truncate()

@@ -14,7 +14,14 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-__all__ = ["MAX_LINE", "clean_link", "is_web_link", "plain", "strip_controls"]
+__all__ = [
+    "MAX_LINE",
+    "clean_link",
+    "is_web_link",
+    "plain",
+    "strip_controls",
+    "web_link_problem",
+]
 
 MAX_LINE = 10_000
 
@@ -49,24 +56,34 @@ def plain(text: str | None, limit: int = MAX_LINE) -> str:
 
 
 def is_web_link(url: str | None) -> bool:
-    """True for a well-formed http or https link: the only kind Briefing opens or exports.
+    """True for a well-formed http or https link: the only kind Briefing opens or exports."""
+    return bool(url) and web_link_problem(url or "") is None
+
+
+def web_link_problem(url: str) -> str | None:
+    """Why `url` is not a well-formed http or https link, or None when it is one.
 
     Feed links are strangers' text: a link carrying a control character, an
     escape sequence, a bidi override or a space would act on the terminal or
     mislead the reader where it is printed (a digest on stdout), and one with
     no host or a port past 65535 cannot be followed.
     """
-    if not url:
-        return False
     text = url.strip()
-    if _CONTROLS.search(text) or any(ch.isspace() for ch in text):
-        return False
     try:
         parts = urlsplit(text)
+    except ValueError:
+        return "not a valid address"
+    if parts.scheme.lower() not in ("http", "https"):
+        return "not an http or https address"
+    if _CONTROLS.search(text) or any(ch.isspace() for ch in text):
+        return "holds a space or a control character"
+    if not parts.hostname:
+        return "has no host"
+    try:
         parts.port  # noqa: B018 - raises ValueError for a port out of range
     except ValueError:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+        return "has no valid port (0-65535)"
+    return None
 
 
 def strip_controls(text: str, *, lines: bool = False) -> str:

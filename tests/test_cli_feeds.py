@@ -76,6 +76,10 @@ def test_add_rejects_what_is_neither_a_link_nor_a_file(
     assert main(["add", "javascript:alert(1)"]) == 2
     assert "neither an http(s) link nor an existing feed file" in capsys.readouterr().err
     assert main(["add", str(isolated)]) == 2
+    assert main(["add", "http://127.0.0.1:99999/feed"]) == 2
+    assert "not a usable web address: it has no valid port" in capsys.readouterr().err
+    assert main(["check-feed", "http://127.0.0.1:99999/feed"]) == 1
+    assert "has no valid port" in capsys.readouterr().out
 
 
 def test_opml_round_trip_keeps_folders(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:

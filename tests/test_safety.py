@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -88,3 +89,21 @@ def test_links_keep_no_control_and_encode_what_they_held(text: str) -> None:
     assert not STORED_CONTROLS.search(link)
     assert clean_link("https://example.com/a\x1b[2J\x9bb") == "https://example.com/a%1B[2J%C2%9Bb"
     assert clean_link("https://example.com/a\tb\nc") == "https://example.com/abc"
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://127.0.0.1:99999/feed", "port"),
+        ("https:///nohost", "host"),
+        ("http://exa mple.com/", "space"),
+        ("http://example.com/\x1b[2J", "control"),
+        ("ftp://example.com/", "http"),
+    ],
+)
+def test_a_link_that_cannot_be_used_says_why(url: str, reason: str) -> None:
+    from briefing.safety import web_link_problem
+
+    problem = web_link_problem(url)
+    assert problem is not None and reason in problem
+    assert not is_web_link(url)

@@ -115,11 +115,14 @@ async def _fetch(url: str, settings: NetworkSettings) -> tuple[bytes | None, str
 
 
 def _read(source: str, settings: NetworkSettings) -> tuple[bytes | None, str, Any, str | None]:
-    from briefing.safety import is_web_link
+    from briefing.safety import web_link_problem
 
-    if is_web_link(source):
+    problem = web_link_problem(source)
+    if problem is None:
         return asyncio.run(_fetch(source, settings))
     path = Path(source).expanduser()
+    if source.lower().startswith(("http:", "https:")) and not path.exists():
+        return None, source, None, f"not a usable web address: it {problem}"
     try:
         with path.open("rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)

@@ -73,11 +73,14 @@ def register(subparsers: Any) -> None:
 def feed_location(text: str) -> str:
     """The URL to store for `text`: a web link as given, a local file as an absolute path."""
     from briefing.errors import FeedError
-    from briefing.safety import is_web_link
+    from briefing.safety import web_link_problem
 
     text = text.strip()
-    if is_web_link(text):
+    problem = web_link_problem(text)
+    if problem is None:
         return text
+    if text.lower().startswith(("http:", "https:")) and not Path(text).exists():
+        raise FeedError(f"{text!r} is not a usable web address: it {problem}")
     if text.lower().startswith("file://"):
         text = text[len("file://") :]
     path = Path(text).expanduser()

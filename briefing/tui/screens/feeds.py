@@ -75,7 +75,7 @@ class FeedHealthScreen(Screen[None]):
                 problem,
                 Text(str(status.articles)),
                 Text(str(status.unread)),
-                Text(_when(status.last_success, "never")),
+                Text(_when(status.last_success, "-" if status.kind == "seeds" else "never")),
                 Text(_when(status.next_due, "-")),
             )
         table.focus()

@@ -401,8 +401,14 @@ def _count_terms(conn: sqlite3.Connection, terms: Iterable[str]) -> dict[str, tu
 
     A term listed n times (used by n articles of a batch) gains n.
     """
+    return {term: (term_id, df) for term, (term_id, df, _share) in _counted(conn, terms).items()}
+
+
+def _counted(conn: sqlite3.Connection, terms: Iterable[str]) -> dict[str, tuple[int, int, float]]:
+    """`_count_terms` with each term's `background_share` as well: term -> (id, df, share)."""
     uses = Counter(list(terms))  # a mapping would count its values, not its keys
     wanted = [(term, count, background_share(term)) for term, count in uses.items()]
+    shares = {term: share for term, _count, share in wanted}
     result = {}
     for start in range(0, len(wanted), 300):
         chunk = wanted[start : start + 300]
@@ -413,8 +419,34 @@ def _count_terms(conn: sqlite3.Connection, terms: Iterable[str]) -> dict[str, tu
             [value for pair in chunk for value in pair],
         ).fetchall()
         for term, term_id, df in rows:
-            result[str(term)] = (int(term_id), int(df))
+            result[str(term)] = (int(term_id), int(df), shares[str(term)])
     return result
+
+
+class _Terms:
+    """The counted terms of a batch with each one's `idf`, worked out once per batch.
+
+    Every article of a batch is weighed by the same counts (those after the
+    batch), so a term's weight is the same for all of them: a batch of one
+    feed's articles shares most of its words, and each is weighed only once.
+    """
+
+    def __init__(self, counted: Mapping[str, tuple[int, int, float]], documents: int) -> None:
+        self.documents = documents
+        self._counted = counted
+        self._known: dict[str, tuple[int, int, float]] = {}
+
+    def of(self, terms: Iterable[str]) -> list[tuple[int, int, float]]:
+        """(id, document frequency, idf) of each term, in order."""
+        known = self._known
+        result = []
+        for term in terms:
+            row = known.get(term)
+            if row is None:
+                term_id, df, share = self._counted[term]
+                row = known[term] = (term_id, df, idf(df, self.documents, share))
+            result.append(row)
+        return result
 
 
 # A term id with no row: used by no article, and no everyday word.
@@ -606,9 +638,9 @@ def index_articles(
         given.get(article_id) or extract_features(a.title, a.body, _day_of(a.published))
         for article_id, a in unique.items()
     ]
-    counted = _count_terms(conn, [t for f in features for t in f.terms])
+    counted = _counted(conn, [t for f in features for t in f.terms])
     _add_documents(conn, len(ids))
-    documents = _documents(conn)
+    terms = _Terms(counted, _documents(conn))
     stamps = [
         arrival_stamp(_day_of(a.published), f)
         for a, f in zip(unique.values(), features, strict=True)
@@ -616,9 +648,7 @@ def index_articles(
     result = {}
     cache = _Cache()
     for position in arrival_order(stamps):
-        story = _place(
-            conn, ids[position], features[position], counted, documents, threshold, cache
-        )
+        story = _place(conn, ids[position], features[position], terms, threshold, cache)
         result[ids[position]] = story_key(story)
     return {article_id: result[article_id] for article_id in ids}
 
@@ -647,29 +677,30 @@ class IndexBatch:
 def _index_features(
     conn: sqlite3.Connection, article_id: int, features: Features, threshold: float
 ) -> int:
-    counted = _count_terms(conn, features.terms)
+    counted = _counted(conn, features.terms)
     _add_documents(conn, 1)
-    return _place(conn, article_id, features, counted, _documents(conn), threshold, _Cache())
+    terms = _Terms(counted, _documents(conn))
+    return _place(conn, article_id, features, terms, threshold, _Cache())
 
 
 def _place(
     conn: sqlite3.Connection,
     article_id: int,
     features: Features,
-    counted: dict[str, tuple[int, int]],
-    documents: int,
+    terms: _Terms,
     threshold: float,
     cache: _Cache,
 ) -> int:
     """File an article whose terms are counted; put it in a story and repair around it."""
-    df_by_term = {term: counted[term][1] for term in features.terms}
-    ids = {term: counted[term][0] for term in features.terms}
-    vector = {ids[term]: weight for term, weight in features.terms.items()}
-    df = {ids[term]: df_by_term[term] for term in features.terms}
-    by_term = {
-        term: idf(df_by_term[term], documents, background_share(term)) for term in features.terms
-    }
-    weights = {ids[term]: weight for term, weight in by_term.items()}
+    documents = terms.documents
+    names = list(features.terms)
+    term_ids, frequencies, idfs = zip(*terms.of(names), strict=True) if names else ((), (), ())
+    df_by_term = dict(zip(names, frequencies, strict=True))
+    ids = dict(zip(names, term_ids, strict=True))
+    vector = dict(zip(term_ids, features.terms.values(), strict=True))
+    df = dict(zip(term_ids, frequencies, strict=True))
+    by_term = dict(zip(names, idfs, strict=True))
+    weights = dict(zip(term_ids, idfs, strict=True))
     norm = vector_norm(vector, weights)
     filed = [ids[term] for term in signature(features.terms, df_by_term, documents, by_term)]
 

@@ -235,3 +235,22 @@ def test_read_only_open_refuses_a_journal_it_cannot_read_rather_than_ignore_it(
     # Reading the main file alone would silently miss the article in the journal.
     with pytest.raises(StoreError, match="briefing.db-wal holds changes"):
         Store.open(crashed / "briefing.db", read_only=True)
+
+
+@pytest.mark.parametrize("folder", ["notes?draft", "week #12", "100% done", "a b"])
+def test_a_data_folder_whose_name_has_uri_characters_opens_the_right_file(
+    tmp_path: Path, folder: str
+) -> None:
+    data = tmp_path / folder
+    data.mkdir()
+    path = data / "briefing.db"
+    _store_with_one_article(path)
+    with Store.open(path, read_only=True) as reader:
+        assert [row.title for row in reader.list_articles()] == ["Kept"]
+    with Store.open(path) as writer:
+        assert writer.count_articles() == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == [folder]  # no stray files beside it
+    path.with_name(path.name + "-shm").unlink(missing_ok=True)
+    _block_wal_index(path)  # the immutable way in, as in a read-only directory
+    with Store.open(path, read_only=True) as reader:
+        assert reader.count_articles() == 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import urllib.parse
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
@@ -127,7 +128,7 @@ def check_file(path: Path, *, writable: bool = True) -> str | None:
         return "foreign"
     try:
         if writable:
-            conn = sqlite3.connect(f"file:{path}?mode=rw", uri=True)
+            conn = sqlite3.connect(_uri(path, "mode=rw"), uri=True)
         else:
             conn = _read_only_connection(path)
         try:
@@ -155,6 +156,12 @@ def _size(path: Path) -> int:
         return 0
 
 
+def _uri(path: Path, options: str) -> str:
+    """An SQLite `file:` URI for a path: `?`, `#` and `%` in a folder name are escaped, since
+    SQLite would read them as the start of the options, the end of the URI, or an escape."""
+    return f"file:{urllib.parse.quote(str(path.absolute()))}?{options}"
+
+
 def _read_only_connection(path: Path) -> sqlite3.Connection:
     """A connection that never writes, which works in a read-only directory too.
 
@@ -167,7 +174,7 @@ def _read_only_connection(path: Path) -> sqlite3.Connection:
     shared memory either.
     """
     conn = sqlite3.connect(
-        f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+        _uri(path, "mode=ro"), uri=True, isolation_level=None, check_same_thread=False
     )
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -184,7 +191,7 @@ def _read_only_connection(path: Path) -> sqlite3.Connection:
                 "need a writable directory to be read (open it once with write access)"
             ) from exc
     return sqlite3.connect(
-        f"file:{path}?mode=ro&immutable=1",
+        _uri(path, "mode=ro&immutable=1"),
         uri=True,
         isolation_level=None,
         check_same_thread=False,

@@ -373,3 +373,33 @@ async def test_a_long_refresh_shows_progress_and_new_stories_before_it_ends(
     finally:
         release.set()
         server.shutdown()
+
+
+async def test_a_read_only_reader_opens_tags_and_marks_without_crashing(tmp_path: Path) -> None:
+    """A second copy reads the store read-only: keys that would write say so and change nothing."""
+    from tui_support import FIXTURES
+
+    from briefing.sources.seeds import load_seeds
+
+    articles, _ = load_seeds([FIXTURES])
+    with Store.open(tmp_path / "briefing.db") as writer:
+        writer.import_seeds(articles)
+        app = make_app(tmp_path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert app.library.read_only
+            screen = main_screen(app)
+            await pilot.press("enter")  # opening a story would mark it read
+            await settle(pilot)
+            assert screen.reader.article is not None
+            await pilot.press("escape", "t")
+            await settle(pilot)
+            assert not isinstance(app.screen, PromptScreen)
+            await pilot.press("m", "z")
+            await settle(pilot)
+            assert app.is_running and app.return_code is None
+            messages = [n.message for n in app._notifications]
+            assert any("Read-only" in m for m in messages)
+        assert writer.get_mark("last_briefing") is None
+        assert writer.list_articles("unread", limit=10) != []
+        assert all(not row.read for row in writer.list_articles("all", limit=10))

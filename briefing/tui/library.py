@@ -466,10 +466,11 @@ class Library:
         await self._on_db(lambda: self.store.remove_tag(row.id, tag))
         return replace(row, tags=tuple(t for t in row.tags if t != tag))
 
-    async def set_last_briefing(self, when: datetime | None = None) -> None:
+    async def set_last_briefing(self, when: datetime | None = None) -> datetime:
         """Mark now (or `when`) as the last briefing: "since last briefing" starts here."""
         stamp = when or datetime.now(UTC)
         await self._on_db(lambda: self.store.set_mark(LAST_BRIEFING, stamp))
+        return stamp
 
     # -- feeds ------------------------------------------------------------------------------
 

@@ -8,9 +8,10 @@ workers, so the interface never waits on the disk, the network or analysis.
 from __future__ import annotations
 
 import gc
+from collections.abc import Awaitable
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from rich.text import Text
 from textual import events, on, work
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
     from briefing.tui.app import BriefingApp
 
 __all__ = ["MainScreen", "Undo"]
+
+T = TypeVar("T")
 
 WARM_AHEAD = 30  # stories analysed in the background after the list appears
 # Seconds the previous story stays up while the next one's analysis loads (cached: a few ms).
@@ -301,11 +304,13 @@ class MainScreen(Screen[None]):
         takes longer than `WAITING_DELAY`.
         """
         worker = get_current_worker()
-        if mark_read:
+        if mark_read and not self.library.read_only:
             row = self.stories.current
             if row is not None and row.id == article_id and not row.read:
-                self.stories.update_row(await self.library.set_flag(row, "read", True))
-                await self.refresh_counts()
+                marked = await self._save(self.library.set_flag(row, "read", True))
+                if marked is not None:
+                    self.stories.update_row(marked)
+                    await self.refresh_counts()
         if self.reading is not None and self.reading.article.id == article_id:
             self.stories.paint_cursor()
             return
@@ -484,18 +489,42 @@ class MainScreen(Screen[None]):
 
     # -- triage -----------------------------------------------------------------------------
 
+    def _refuse_read_only(self) -> bool:
+        """Say that nothing can be changed when the store is read-only; True when it is."""
+        if not self.library.read_only:
+            return False
+        reason = self.library.read_only_reason
+        self.notify(
+            f"Read-only ({reason}): nothing is changed."
+            if reason
+            else "Read-only: another Briefing is running.",
+            severity="warning",
+            markup=False,
+        )
+        return True
+
+    async def _save(self, write: Awaitable[T]) -> T | None:
+        """Await a write to the store; a failure is said in a notification and gives None."""
+        try:
+            return await write
+        except BriefingError as exc:
+            self.notify(f"Not saved: {exc}", title="Store", severity="error", markup=False)
+            return None
+
     async def _triage(self, flag: Flag, value: bool | None = None, advance: bool = True) -> None:
         stories = self.stories
         row = stories.current
         if row is None:
             self.notify("No story selected.", severity="warning")
             return
-        if self.library.read_only:
-            self.notify("Read-only: another Briefing is running.", severity="warning")
+        if self._refuse_read_only():
             return
         new_value = (not getattr(row, flag)) if value is None else value
+        changed = await self._save(self.library.set_flag(row, flag, new_value))
+        if changed is None:
+            return
         self.undo_stack.append(Undo(before=row, index=stories.cursor, flag=flag))
-        stories.update_row(await self.library.set_flag(row, flag, new_value))
+        stories.update_row(changed)
         if advance:
             stories.cursor += 1
         await self.refresh_counts()
@@ -517,6 +546,8 @@ class MainScreen(Screen[None]):
         if row is None:
             self.notify("No story selected.", severity="warning")
             return
+        if self._refuse_read_only():
+            return
         hint = "a tag to add; -tag removes it"
         current = " ".join(row.tags)
         title = f"Tag: {safe(row.title, 60)}" + (f"  (now: {current})" if current else "")
@@ -534,15 +565,18 @@ class MainScreen(Screen[None]):
             return
         removing = value.startswith("-")
         tag = safe(value.lstrip("-"), 60).strip()
-        if not tag:
+        if not tag or self._refuse_read_only():
+            return
+        if removing:
+            changed = await self._save(self.library.remove_tag(row, tag))
+        else:
+            changed = await self._save(self.library.add_tag(row, tag))
+        if changed is None:
             return
         self.undo_stack.append(
             Undo(before=row, index=stories.cursor, tag=tag, tag_added=not removing)
         )
-        if removing:
-            stories.update_row(await self.library.remove_tag(row, tag))
-        else:
-            stories.update_row(await self.library.add_tag(row, tag))
+        stories.update_row(changed)
         stories.cursor += 1
         await self.refresh_counts()
 
@@ -550,16 +584,23 @@ class MainScreen(Screen[None]):
         if not self.undo_stack:
             self.notify("Nothing to undo.")
             return
-        undo = self.undo_stack.pop()
+        if self._refuse_read_only():
+            return
+        undo = self.undo_stack[-1]
         before = undo.before
         if undo.flag is not None:
-            restored = await self.library.set_flag(before, undo.flag, getattr(before, undo.flag))
+            write = self.library.set_flag(before, undo.flag, getattr(before, undo.flag))
         elif undo.tag is not None and undo.tag_added:
-            restored = await self.library.remove_tag(before, undo.tag)
+            write = self.library.remove_tag(before, undo.tag)
         elif undo.tag is not None:
-            restored = await self.library.add_tag(before, undo.tag)
+            write = self.library.add_tag(before, undo.tag)
         else:
+            self.undo_stack.pop()
             return
+        restored = await self._save(write)
+        if restored is None:
+            return  # kept, so that z can try again
+        self.undo_stack.pop()
         self.stories.update_row(replace(restored, tags=before.tags))
         index = self.stories.index_of(before.id)
         self.stories.cursor = index if index is not None else undo.index
@@ -723,7 +764,10 @@ class MainScreen(Screen[None]):
 
     @work(group="briefing-mark")
     async def action_mark_briefing(self) -> None:
-        await self.library.set_last_briefing()
+        if self._refuse_read_only():
+            return
+        if await self._save(self.library.set_last_briefing()) is None:
+            return
         await self.refresh_counts()
         self.notify("Marked: 'since last briefing' now starts here.")
 

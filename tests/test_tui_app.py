@@ -13,6 +13,7 @@ from tui_support import make_app, settle
 
 from briefing.models import Analysis, Article
 from briefing.tui.screens.dialogs import PromptScreen, ViewPickerScreen
+from briefing.tui.screens.feeds import FeedHealthScreen
 from briefing.tui.screens.help import HelpScreen
 from briefing.tui.screens.main import READ_AHEAD_DELAY, WAITING_DELAY, MainScreen
 from briefing.tui.widgets.panes import FiguresPane, QuotesPane, RelatedPane
@@ -329,6 +330,30 @@ async def test_help_screen_lists_the_keys_from_the_bindings(tmp_path: Path) -> N
         assert star_line.split()[0] == "f"
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_help_lists_only_the_keys_of_the_screen_it_was_opened_from(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        main_help = str(app.screen.query_one("#help-text", Static).content)
+        assert "Stories and triage" in main_help and "Story list" in main_help
+        panes = main_help.split("Panes", 1)[1].split("Everywhere", 1)[0]
+        assert "related story" in panes  # Enter in a pane is a key worth knowing
+        await pilot.press("escape", "F")
+        await settle(pilot)
+        assert isinstance(app.screen, FeedHealthScreen)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-text", Static).content)
+        assert "Feed health" in text and "Back to stories" in text
+        for absent in ("Stories and triage", "Story list", "Reader", "Panes", "Next story"):
+            assert absent not in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, FeedHealthScreen)
 
 
 async def test_command_palette_offers_every_described_action(tmp_path: Path) -> None:

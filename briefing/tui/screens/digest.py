@@ -49,6 +49,8 @@ async def _open_preview(app: BriefingApp) -> None:
 class DigestPreviewScreen(Screen[None]):
     """The Markdown digest, scrollable; `w` writes it out."""
 
+    HELP_TITLE = "Digest preview"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("w", "write", "Write to a file", id="write_digest"),
         Binding("escape,q", "close", "Back to stories"),

@@ -70,6 +70,8 @@ def _binding(
 class MainScreen(Screen[None]):
     """Stories on the left, the open one in the middle, quotes/figures/related on the right."""
 
+    HELP_TITLE = "Stories and triage"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         _binding("s", "star", "Star", show=True),
         _binding("p", "pick", "Pick", show=True),

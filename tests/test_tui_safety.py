@@ -179,3 +179,33 @@ async def test_a_second_instance_reads_without_writing(tmp_path: Path) -> None:
             assert app.is_running
             assert stories.row_at(0) is not None and not stories.row_at(0).starred  # type: ignore[union-attr]
         assert writer.list_articles("starred") == []
+
+
+async def test_a_search_matching_more_stories_than_it_lists_says_so(tmp_path: Path) -> None:
+    from briefing.tui.library import SEARCH_LIMIT
+
+    articles = [
+        Article(
+            title=f"Budget note {n}",
+            body=f"The budget line {n}.",
+            source="Outlet",
+            path=str(tmp_path / "many" / f"{n:05}.txt"),
+        )
+        for n in range(SEARCH_LIMIT + 20)
+    ]
+    with Store.open(tmp_path / "briefing.db") as store:
+        store.import_seeds(articles)
+    app = make_app(tmp_path, [])
+    notes: list[str] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.notify = lambda message, **kwargs: notes.append(str(message))  # type: ignore[method-assign]
+        await pilot.press("slash", *"budget", "enter")
+        await settle(pilot)
+        bar = screen_text(app).splitlines()[0]
+        assert f"Search: budget {SEARCH_LIMIT}+ " in bar
+        assert any("more stories match" in note for note in notes)
+        await pilot.press("slash", "ctrl+u", *"note 7", "enter")  # "note" and "7": a handful
+        await settle(pilot)
+        bar = screen_text(app).splitlines()[0]
+        assert "Search: note 7 " in bar and "+ " not in bar.split("\u00b7")[0]

@@ -159,6 +159,8 @@ class Library:
         # The last search's hits: one list load asks for its count, snippets and pages, and
         # each would otherwise run the full-text query again. Any write forgets it.
         self._searched: tuple[str, list[SearchHit]] | None = None
+        # Whether the last search found more than SEARCH_LIMIT matches (only those are listed).
+        self._search_cut = False
         # Each view's size as last counted: a page near the end is then read from the end.
         self._totals: dict[ListQuery, int] = {}
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefing-store")
@@ -332,13 +334,20 @@ class Library:
             return self._searched[1]
 
         def work() -> list[SearchHit]:
-            return [
-                SearchHit(row, snippet) for row, snippet in self.store.search(text, SEARCH_LIMIT)
-            ]
+            # One more than is listed, to know whether the list is cut.
+            found = self.store.search(text, SEARCH_LIMIT + 1)
+            return [SearchHit(row, snippet) for row, snippet in found]
 
         hits = await self._on_db(work)
+        self._search_cut = len(hits) > SEARCH_LIMIT
+        hits = hits[:SEARCH_LIMIT]
         self._searched = (text, hits)
         return hits
+
+    async def search_cut(self, text: str) -> bool:
+        """Whether the search for `text` matched more stories than it lists."""
+        await self.search(text)
+        return self._search_cut
 
     # -- one story --------------------------------------------------------------------------
 

@@ -110,6 +110,7 @@ class MainScreen(Screen[None]):
         self.undo_stack: list[Undo] = []
         self.reading: Reading | None = None
         self.snippets: dict[int, str] = {}
+        self.search_cut = False  # the search matched more stories than the list holds
         self.active_pane = 1
         self.ready = False
         self._waiting: Timer | None = None
@@ -241,8 +242,10 @@ class MainScreen(Screen[None]):
         if query.search is not None:
             hits = await self.library.search(query.search)
             self.snippets = {hit.row.id: hit.snippet for hit in hits}
+            self.search_cut = await self.library.search_cut(query.search)
         else:
             self.snippets = {}
+            self.search_cut = False
         cursor = 0
         if keep is not None:
             rows = await self.library.rows(query, 0, 1000)
@@ -266,7 +269,11 @@ class MainScreen(Screen[None]):
     async def refresh_counts(self) -> None:
         self.counts = await self.library.view_counts()
         self.query_one(ViewBar).show(
-            self.query_state.label, self.stories.total, self.query_state.sort, self.counts
+            self.query_state.label,
+            self.stories.total,
+            self.query_state.sort,
+            self.counts,
+            more=self.search_cut,
         )
 
     def row_text(self, row: ArticleRow) -> tuple[Text, Text]:
@@ -666,6 +673,12 @@ class MainScreen(Screen[None]):
     async def switch_query(self) -> None:
         await self.reload()
         self.stories.focus()
+        if self.search_cut:
+            self.notify(
+                f"Showing the {self.stories.total} best matches: more stories match. "
+                "Add words to narrow the search.",
+                severity="warning",
+            )
 
     @work(group="views", exclusive=True)
     async def action_views(self) -> None:

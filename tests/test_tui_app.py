@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Static
-from tui_screen import flat, reversed_text, widget_text
+from tui_screen import flat, reversed_text, widget_lines, widget_text
 from tui_support import make_app, settle
 
 from briefing.models import Analysis, Article
@@ -500,3 +500,22 @@ def test_every_main_binding_has_its_own_id_for_the_keys_setting() -> None:
     assert None not in ids
     assert len(ids) == len(set(ids))
     assert {"star", "pick", "dismiss_story", "quotes_pane", "quit", "help"} <= set(ids)
+
+
+@pytest.mark.parametrize(("width", "height"), [(60, 20), (40, 12)])
+async def test_a_small_terminal_leaves_the_story_room_to_be_read(
+    tmp_path: Path, width: int, height: int
+) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(width, height)) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        assert screen.reader.scrollable_content_region.width >= width // 2 - 3
+        list_lines = widget_lines(app, screen.stories)
+        assert list_lines[0].endswith("\u2026")  # titles are cut with an ellipsis, not lost
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert screen.stories.outer_size.width == 38  # the wide layout is back

@@ -403,3 +403,35 @@ async def test_a_read_only_reader_opens_tags_and_marks_without_crashing(tmp_path
         assert writer.get_mark("last_briefing") is None
         assert writer.list_articles("unread", limit=10) != []
         assert all(not row.read for row in writer.list_articles("all", limit=10))
+
+
+async def test_a_digest_written_when_the_mark_cannot_be_saved_says_so_and_stays_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing.errors import StoreError
+    from briefing.tui.screens.digest import DigestPreviewScreen
+
+    def full_disk(self: Store, name: str, when: object) -> None:
+        raise StoreError("database or disk is full")
+
+    app = make_app(tmp_path)
+    target = tmp_path / "morning.md"
+    notes: list[str] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "p")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, DigestPreviewScreen)
+        monkeypatch.setattr(Store, "set_mark", full_disk)
+        app.notify = lambda message, **kwargs: notes.append(str(message))  # type: ignore[method-assign]
+        await pilot.press("w")
+        await pilot.pause()
+        app.screen.query_one("#prompt-input").value = str(target)  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.is_running and app.return_code is None
+        assert isinstance(app.screen, DigestPreviewScreen)
+        assert GAZETTE in target.read_text(encoding="utf-8")
+        assert any("morning.md" in n and "disk is full" in n for n in notes), notes

@@ -20,6 +20,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from briefing.errors import BriefingError
 from briefing.safety import plain
 from briefing.tui.formatting import safe
 from briefing.tui.screens.dialogs import PromptScreen
@@ -98,6 +99,8 @@ class DigestPreviewScreen(Screen[None]):
 
         app = self.app
         assert isinstance(app, BriefingApp)
+        count = len(self.stories)
+        wrote = f"Wrote {count} {'story' if count == 1 else 'stories'} to "
         try:
             await app.library.write_digest(self.stories, path, self.generated)
         except OSError as exc:
@@ -107,15 +110,23 @@ class DigestPreviewScreen(Screen[None]):
                 markup=False,
             )
             return
+        except BriefingError as exc:
+            # The file is written; only the mark that starts "since last briefing" is not.
+            self.notify(
+                f"{wrote}{safe(str(path.resolve()), 200)}, but the last-briefing mark stays "
+                f"where it was: {safe(str(exc), 200)}",
+                severity="warning",
+                markup=False,
+            )
+            return
         from briefing.tui.screens.main import MainScreen
 
         for screen in app.screen_stack:
             if isinstance(screen, MainScreen):
                 await screen.refresh_counts()
-        count = len(self.stories)
         where = safe(str(path.resolve()), 200)
         self.notify(
-            f"Wrote {count} {'story' if count == 1 else 'stories'} to {where}."
+            f"{wrote}{where}."
             + ("" if app.library.read_only else " 'Since last briefing' starts now."),
             markup=False,
         )

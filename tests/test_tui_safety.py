@@ -209,3 +209,19 @@ async def test_a_search_matching_more_stories_than_it_lists_says_so(tmp_path: Pa
         await settle(pilot)
         bar = screen_text(app).splitlines()[0]
         assert "Search: note 7 " in bar and "+ " not in bar.split("\u00b7")[0]
+
+
+@pytest.mark.parametrize("keys", [["F"], ["v"], ["e"], ["slash"], ["R"], ["r"], ["S"], ["m"]])
+async def test_keys_on_a_store_that_could_not_be_opened_say_why_and_never_crash(
+    tmp_path: Path, keys: list[str]
+) -> None:
+    (tmp_path / "briefing.db").mkdir()  # something that is no database where it should be
+    app = make_app(tmp_path, [])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+        assert app.is_running and app.return_code is None
+        assert isinstance(app.screen, MainScreen)
+        messages = [n.message for n in app._notifications]
+        assert any(m.startswith("The article store could not be opened") for m in messages)

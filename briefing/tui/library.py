@@ -154,6 +154,7 @@ class Library:
         self.read_only = False
         self.read_only_reason: str | None = None  # None: another Briefing holds the store
         self._store: Store | None = None
+        self.open_error: str | None = None  # why the store could not be opened, if it could not
         # Stories read ahead of the reader (the neighbours of the open one), ready to show.
         self._ready: OrderedDict[tuple[int, int], Reading] = OrderedDict()
         # The last search's hits: one list load asks for its count, snippets and pages, and
@@ -193,7 +194,13 @@ class Library:
 
         Returns the store's notice for the user (a foreign file moved aside), if any.
         """
-        await self._on_db(self._open)
+        from briefing.errors import BriefingError
+
+        try:
+            await self._on_db(self._open)
+        except BriefingError as exc:
+            self.open_error = str(exc)
+            raise
         return self.store.notice
 
     def _open(self) -> None:

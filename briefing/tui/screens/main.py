@@ -498,6 +498,23 @@ class MainScreen(Screen[None]):
 
     # -- triage -----------------------------------------------------------------------------
 
+    def _refuse_without_store(self) -> bool:
+        """Say why a key needing the store does nothing when it could not be opened; True then.
+
+        A key pressed while the store is still opening goes ahead: its work waits in line
+        behind the opening on the store's thread.
+        """
+        error = self.library.open_error
+        if error is None:
+            return False
+        self.notify(
+            f"The article store could not be opened: {error}",
+            title="Store",
+            severity="error",
+            markup=False,
+        )
+        return True
+
     def _refuse_read_only(self) -> bool:
         """Say that nothing can be changed when the store is read-only; True when it is."""
         if not self.library.read_only:
@@ -682,6 +699,8 @@ class MainScreen(Screen[None]):
 
     @work(group="views", exclusive=True)
     async def action_views(self) -> None:
+        if self._refuse_without_store():
+            return
         counts = await self.library.view_counts()
         choices = [
             ViewChoice(label, counts.get(key, 0), ListQuery(view=key))
@@ -704,6 +723,8 @@ class MainScreen(Screen[None]):
             self.set_query(chosen)
 
     def action_cycle_sort(self) -> None:
+        if self._refuse_without_store():
+            return
         sorts = list(SORTS)
         current = self.query_state.sort
         following = sorts[(sorts.index(current) + 1) % len(sorts)] if current in sorts else sorts[0]
@@ -714,6 +735,8 @@ class MainScreen(Screen[None]):
         self.notify(f"Sorted by {following}.")
 
     def action_search(self) -> None:
+        if self._refuse_without_store():
+            return
         current = self.query_state.search or ""
         self.app.push_screen(
             PromptScreen("Search titles and text", 'words, "a phrase", or prefix*', current),
@@ -779,6 +802,8 @@ class MainScreen(Screen[None]):
 
     @work(group="briefing-mark")
     async def action_mark_briefing(self) -> None:
+        if self._refuse_without_store():
+            return
         if self._refuse_read_only():
             return
         if await self._save(self.library.set_last_briefing()) is None:
@@ -788,6 +813,8 @@ class MainScreen(Screen[None]):
 
     @work(group="feeds", exclusive=True)
     async def action_feeds(self) -> None:
+        if self._refuse_without_store():
+            return
         from briefing.tui.screens.feeds import FeedHealthScreen
 
         feeds = await self.library.feeds()
@@ -795,6 +822,8 @@ class MainScreen(Screen[None]):
 
     def action_refresh(self) -> None:
         """Refresh the feed being read: the one this view shows, else the current story's."""
+        if self._refuse_without_store():
+            return
         current = self.stories.current
         feed_id = self.query_state.feed_id or (current.feed_id if current else None)
         if feed_id is None:
@@ -803,9 +832,13 @@ class MainScreen(Screen[None]):
         self.briefing_app.start_refresh(all_feeds=True, feed_id=feed_id)
 
     def action_refresh_all(self) -> None:
+        if self._refuse_without_store():
+            return
         self.briefing_app.start_refresh(all_feeds=True)
 
     def action_digest(self) -> None:
+        if self._refuse_without_store():
+            return
         self.briefing_app.start_digest()
 
 

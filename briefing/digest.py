@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from briefing.models import Analysis, Article, Figure, Quote
+from briefing.models import Analysis, Article, Figure, Quote, attribution
 from briefing.safety import is_web_link, plain
 
 __all__ = [
@@ -218,8 +218,7 @@ def _day(published: str | None) -> str:
 
 
 def _speaker(quote: dict[str, Any]) -> str:
-    who = quote["speaker"] or "unnamed"
-    return f"{who}, {quote['role']}" if quote["role"] else who
+    return attribution(quote["speaker"], quote["role"])
 
 
 def _equivalents(figure: dict[str, Any]) -> str:

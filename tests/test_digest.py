@@ -189,6 +189,21 @@ def test_key_quotes_prefer_named_speakers_and_keep_article_order() -> None:
     assert len(everything) == 4
 
 
+def test_a_quote_from_an_organisation_is_credited_to_it_not_to_an_unnamed_person() -> None:
+    quotes = (
+        Quote("extra beds are just furniture", None, "The nurses' union", 0),
+        Quote("we asked for more", "Martin Hughes", "head of the network", 1),
+        Quote("no one knows who said this", None, None, 2),
+    )
+    story = DigestStory(Article("T", "Body."), Analysis(sentences=("Body.",) * 3, quotes=quotes))
+    markdown = digest_markdown([story])
+    assert '"extra beds are just furniture" - The nurses\' union \\[S1\\]' in markdown
+    assert '"we asked for more" - Martin Hughes, head of the network' in markdown
+    assert '"no one knows who said this" - unattributed' in markdown
+    assert "unnamed" not in markdown
+    assert "&mdash; The nurses&#x27; union <a" in digest_html([story])
+
+
 def test_real_analysis_of_every_seed_renders_in_every_format() -> None:
     articles, problems = load_seeds([SEEDS])
     assert not problems

@@ -240,13 +240,20 @@ def _figure_amount(figure: dict[str, Any]) -> str:
 # ---------------------------------------------------------------------------
 # Markdown.
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~@])")
 _MD_ENTITY = re.compile(r"&(?=#?\w+;)")
+# What GitHub-flavoured Markdown turns into a link by itself: "https://...", "www.".
+_MD_AUTOLINK = re.compile(r"(://|(?<![\w.])www\.)", re.IGNORECASE)
 
 
 def _md(text: str | None) -> str:
-    """Text that Markdown shows as written: no emphasis, links, HTML or table breaks."""
+    """Text that Markdown shows as written: no emphasis, strike-through, links (even the
+    bare addresses GitHub's Markdown links by itself), HTML or table breaks."""
     escaped = _MD_SPECIAL.sub(r"\\\1", " ".join((text or "").split()))
+    # An escaped ":" or "." reads the same and no longer starts an address.
+    escaped = _MD_AUTOLINK.sub(
+        lambda m: "\\://" if m.group() == "://" else m.group()[:3] + "\\.", escaped
+    )
     return _MD_ENTITY.sub(r"\\&", escaped)
 
 

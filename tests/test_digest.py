@@ -306,6 +306,19 @@ def test_markdown_from_hostile_feeds_is_inert() -> None:
             assert line.count(" | ") == 4  # a "|" in feed text cannot add a table column
 
 
+def test_bare_addresses_and_strike_through_in_feed_text_stay_text_in_rendered_markdown() -> None:
+    from markdown_it import MarkdownIt
+
+    title = "Win at https://phish.example/login or www.phish.example, ~~not~~ mail x@phish.example"
+    article = Article(title, "Body.", source="Outlet", url="https://example.com/real")
+    story = DigestStory(article, Analysis(sentences=("Body.",)))
+    rendered = MarkdownIt("gfm-like").enable("strikethrough").render(digest_markdown([story]))
+    links = re.findall(r'href="([^"]*)"', rendered)
+    assert links and all(link == "https://example.com/real" for link in links)
+    assert "<s>" not in rendered and "<del>" not in rendered
+    assert "Win at https://phish.example/login or www.phish.example, ~~not~~" in rendered
+
+
 def test_json_from_hostile_feeds_keeps_text_but_drops_unsafe_links() -> None:
     record = digest_record([hostile_story()])
     story = record["stories"][0]

@@ -331,7 +331,8 @@ def digest_markdown(
 
 _STYLE = """
 body { font: 11pt/1.45 Georgia, "Times New Roman", serif; max-width: 48rem;
-       margin: 2rem auto; padding: 0 1rem; color: #111; background: #fff; }
+       margin: 2rem auto; padding: 0 1rem; color: #111; background: #fff;
+       overflow-wrap: anywhere; }
 h1 { font-size: 1.6rem; border-bottom: 2px solid #111; padding-bottom: .3rem; }
 h2 { font-size: 1.25rem; margin-top: 2rem; }
 h3 { font-size: 1rem; text-transform: uppercase; letter-spacing: .05em; color: #444; }

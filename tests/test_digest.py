@@ -319,6 +319,18 @@ def test_bare_addresses_and_strike_through_in_feed_text_stay_text_in_rendered_ma
     assert "Win at https://phish.example/login or www.phish.example, ~~not~~" in rendered
 
 
+def test_html_wraps_a_long_unbroken_address_instead_of_running_off_the_page() -> None:
+    body = "See https://example.org/" + "a" * 3000 + " for the full list."
+    story = DigestStory(
+        Article("T", body), Analysis(sentences=(body,), summary=(SummaryLine(body, 0),))
+    )
+    page = digest_html([story])
+    assert "a" * 3000 in page  # nothing is cut from the text itself
+    style = LexborHTMLParser(page).css_first("style").text()
+    body_rule = re.search(r"body \{([^}]*)\}", style)
+    assert body_rule is not None and "overflow-wrap: anywhere" in body_rule.group(1)
+
+
 def test_json_from_hostile_feeds_keeps_text_but_drops_unsafe_links() -> None:
     record = digest_record([hostile_story()])
     story = record["stories"][0]

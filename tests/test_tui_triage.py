@@ -435,3 +435,40 @@ async def test_a_digest_written_when_the_mark_cannot_be_saved_says_so_and_stays_
         assert isinstance(app.screen, DigestPreviewScreen)
         assert GAZETTE in target.read_text(encoding="utf-8")
         assert any("morning.md" in n and "disk is full" in n for n in notes), notes
+
+
+async def test_writing_the_digest_over_an_existing_file_asks_first(tmp_path: Path) -> None:
+    from briefing.tui.screens.digest import DigestPreviewScreen
+
+    app = make_app(tmp_path)
+    target = tmp_path / "morning.md"
+    target.write_text("the briefing sent this morning\n", encoding="utf-8")
+
+    async def write(pilot: object, path: Path) -> None:
+        await pilot.press("w")  # type: ignore[attr-defined]
+        await pilot.pause()  # type: ignore[attr-defined]
+        app.screen.query_one("#prompt-input").value = str(path)  # type: ignore[attr-defined]
+        await pilot.press("enter")  # type: ignore[attr-defined]
+        await settle(pilot)  # type: ignore[arg-type]
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "p", "e")
+        await settle(pilot)
+        assert isinstance(app.screen, DigestPreviewScreen)
+        await write(pilot, target)
+        assert isinstance(app.screen, PromptScreen)  # asked, nothing written yet
+        assert "exists" in str(app.screen.prompt_title)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DigestPreviewScreen)
+        assert target.read_text(encoding="utf-8") == "the briefing sent this morning\n"
+        await write(pilot, target)
+        await pilot.press("enter")  # the same name again: replace it
+        await settle(pilot)
+        assert isinstance(app.screen, DigestPreviewScreen)
+        assert GAZETTE in target.read_text(encoding="utf-8")
+        fresh = tmp_path / "afternoon.md"
+        await write(pilot, fresh)  # a new name is written at once
+        assert isinstance(app.screen, DigestPreviewScreen)
+        assert GAZETTE in fresh.read_text(encoding="utf-8")

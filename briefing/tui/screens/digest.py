@@ -2,13 +2,15 @@
 
 `e` builds the stories in a worker, shows the Markdown here as plain text,
 and `w` asks where to write it; the file name's extension chooses the format
-(.md, .html or .json). Writing moves the "last briefing" mark.
+(.md, .html or .json), and a file already there is replaced only when the
+name is given twice. Writing moves the "last briefing" mark.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -89,9 +91,23 @@ class DigestPreviewScreen(Screen[None]):
             self._path_chosen,
         )
 
-    def _path_chosen(self, value: str | None) -> None:
-        if value:
-            self.write_to(Path(value).expanduser())
+    def _path_chosen(self, value: str | None, *, confirmed: Path | None = None) -> None:
+        if not value:
+            return
+        path = Path(value).expanduser()
+        if path.is_file() and path != confirmed:
+            # An earlier briefing (today's default name is taken by the first export of the
+            # day) is replaced only when asked again for the same name.
+            self.app.push_screen(
+                PromptScreen(
+                    f"{safe(str(path), 200)} exists: Enter replaces it",
+                    "or type another name; Esc writes nothing",
+                    value,
+                ),
+                partial(self._path_chosen, confirmed=path),
+            )
+            return
+        self.write_to(path)
 
     @work(group="digest-write", exclusive=True)
     async def write_to(self, path: Path) -> None:

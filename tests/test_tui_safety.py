@@ -225,3 +225,15 @@ async def test_keys_on_a_store_that_could_not_be_opened_say_why_and_never_crash(
         assert isinstance(app.screen, MainScreen)
         messages = [n.message for n in app._notifications]
         assert any(m.startswith("The article store could not be opened") for m in messages)
+
+
+async def test_a_title_written_over_several_lines_is_listed_whole(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    write_seed(seeds, "two-lines.json", title="Council approves\nthe harbour budget", body="Text.")
+    write_seed(seeds, "untitled.json", title="", body="First line of the body\n\nMore text.")
+    app = make_app(tmp_path, [seeds])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "\u25cf Council approves the harbour budget" in text
+        assert "\u25cf First line of the body " in text

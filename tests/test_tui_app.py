@@ -519,3 +519,14 @@ async def test_a_small_terminal_leaves_the_story_room_to_be_read(
         await pilot.resize_terminal(120, 40)
         await settle(pilot)
         assert screen.stories.outer_size.width == 38  # the wide layout is back
+
+
+async def test_the_view_line_that_does_not_fit_ends_in_an_ellipsis(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"harbour levy sea wall", "enter")
+        await settle(pilot)
+        bar = widget_lines(app, app.screen.query_one("#view-bar"))[0]
+        assert bar.startswith(" Search: harbour levy sea wall")
+        assert bar.endswith("\u2026")

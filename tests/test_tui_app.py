@@ -530,3 +530,15 @@ async def test_the_view_line_that_does_not_fit_ends_in_an_ellipsis(tmp_path: Pat
         bar = widget_lines(app, app.screen.query_one("#view-bar"))[0]
         assert bar.startswith(" Search: harbour levy sea wall")
         assert bar.endswith("\u2026")
+
+
+async def test_pane_tabs_that_do_not_fit_end_in_an_ellipsis(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await settle(pilot)
+        tabs = widget_lines(app, app.screen.query_one("#pane-tabs"))[0]
+        assert tabs.startswith(" 1 Quotes") and tabs.endswith("\u2026")
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        tabs = widget_lines(app, app.screen.query_one("#pane-tabs"))[0]
+        assert tabs.endswith("3 Related")

@@ -444,11 +444,12 @@ class MainScreen(Screen[None]):
     def _activate_pane(self, number: int) -> None:
         self.active_pane = number
         tabs = Text()
+        # Each tab's own padding separates it from the next: the line is as short as it can
+        # be, so that all three fit down to 32 columns (below that it ends in an ellipsis).
         for pane in self.panes:
             active = number == pane.NUMBER
             pane.set_class(active, "-active")
             tabs.append(f" {pane.NUMBER} {pane.SHORT} ", style="reverse bold" if active else "dim")
-            tabs.append(" ")
         self.query_one("#pane-tabs", Static).update(tabs)
 
     def on_click(self, event: events.Click) -> None:
@@ -460,7 +461,7 @@ class MainScreen(Screen[None]):
             return
         start = 0
         for pane in self.panes:
-            width = len(f" {pane.NUMBER} {pane.SHORT} ") + 1
+            width = len(f" {pane.NUMBER} {pane.SHORT} ")
             if start <= offset.x < start + width:
                 self.action_show_pane(pane.NUMBER)
                 return

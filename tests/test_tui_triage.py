@@ -472,3 +472,29 @@ async def test_writing_the_digest_over_an_existing_file_asks_first(tmp_path: Pat
         await write(pilot, fresh)  # a new name is written at once
         assert isinstance(app.screen, DigestPreviewScreen)
         assert GAZETTE in fresh.read_text(encoding="utf-8")
+
+
+async def test_a_picked_story_that_cannot_be_analysed_is_named_when_the_briefing_opens(
+    tmp_path: Path,
+) -> None:
+    from tui_support import fixed_analysis
+
+    from briefing.models import Analysis, Article
+    from briefing.tui.screens.digest import DigestPreviewScreen
+
+    def fails_on_the_levy(article: Article, sentences: int) -> Analysis:
+        if "levy" in (article.title or ""):
+            raise ValueError("no sentences")
+        return fixed_analysis(article, sentences)
+
+    app = make_app(tmp_path)
+    app.library.analyser = fails_on_the_levy
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")  # the Daily Ledger story, about the sea-wall levy
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, DigestPreviewScreen)
+        messages = [n.message for n in app._notifications]
+        assert any("could not be analysed" in m and "no sentences" in m for m in messages)

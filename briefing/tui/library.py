@@ -510,11 +510,16 @@ class Library:
 
     # -- digest -----------------------------------------------------------------------------
 
-    async def digest_stories(self, view: str = "picked") -> list[DigestStory]:
-        """The stories a briefing of `view` would hold, with their analyses and outlets."""
+    async def digest_stories(
+        self, view: str = "picked", problems: list[str] | None = None
+    ) -> list[DigestStory]:
+        """The stories a briefing of `view` would hold, with their analyses and outlets.
+
+        A story left out or left without its analysis is said in `problems`, if given.
+        """
         from briefing.digest_stories import build_digest_stories, digest_article_ids
 
-        problems: list[str] = []
+        found: list[str] = []
 
         def work() -> list[DigestStory]:
             ids = digest_article_ids(self.store, view)
@@ -523,14 +528,16 @@ class Library:
                 ids,
                 sentences=self.summary_sentences,
                 analyser=self.analyser,
-                on_problem=lambda article_id, message: problems.append(
+                on_problem=lambda article_id, message: found.append(
                     f"article {article_id}: {message}"
                 ),
             )
 
         stories = await self._on_db(work)
-        for problem in problems:
+        for problem in found:
             log.warning("digest: %s", problem)
+        if problems is not None:
+            problems.extend(found)
         return stories
 
     async def render_digest(

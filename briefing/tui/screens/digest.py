@@ -40,7 +40,12 @@ def start_digest(app: BriefingApp) -> None:
 
 
 async def _open_preview(app: BriefingApp) -> None:
-    stories = await app.library.digest_stories("picked")
+    problems: list[str] = []
+    stories = await app.library.digest_stories("picked", problems)
+    for problem in problems[:5]:
+        app.notify(f"Briefing: {problem}", severity="warning", markup=False)
+    if len(problems) > 5:
+        app.notify(f"Briefing: {len(problems) - 5} more stories with problems.", severity="warning")
     if not stories:
         app.notify("Nothing picked yet: press p on the stories for the briefing.")
         return

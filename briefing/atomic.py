@@ -2,7 +2,9 @@
 
 Exports are written to a temporary file beside the target, flushed to disk and
 renamed over it, so a full disk or a crash midway never leaves half a briefing
-where the last good one was. Nothing here decides what to write.
+where the last good one was. A device or a pipe (/dev/null, /dev/stdout) is
+written to directly: it must never be renamed over. Nothing here decides what
+to write.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import stat
 from pathlib import Path
 
 __all__ = ["write_text_atomically"]
@@ -35,13 +38,21 @@ def _create_beside(path: Path) -> tuple[int, Path]:
 def write_text_atomically(path: Path, text: str, *, encoding: str = "utf-8") -> None:
     """Replace `path` with `text` in one step; on OSError the old file (if any) is untouched.
 
-    An existing file keeps its permissions.
+    An existing file keeps its permissions. A symbolic link is followed: the file it
+    points at is replaced and the link stays. Something that is not a regular file
+    (/dev/null, /dev/stdout, a named pipe) is written to as it is: renaming over it
+    would put a plain file in its place.
     """
-    path = Path(path)
+    path = Path(os.path.realpath(path))
     try:
-        mode: int | None = path.stat().st_mode & 0o7777
+        info: os.stat_result | None = path.stat()
     except OSError:
-        mode = None
+        info = None
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        with open(path, "w", encoding=encoding, newline="") as out:
+            out.write(text)
+        return
+    mode = info.st_mode & 0o7777 if info is not None else None
     handle, temp = _create_beside(path)
     try:
         with os.fdopen(handle, "w", encoding=encoding, newline="") as out:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from briefing.models import Analysis, Article, Figure, Quote
+from briefing.models import Analysis, Article, Figure, Quote, attribution
 from briefing.safety import is_web_link, plain
 
 __all__ = [
@@ -218,8 +218,7 @@ def _day(published: str | None) -> str:
 
 
 def _speaker(quote: dict[str, Any]) -> str:
-    who = quote["speaker"] or "unnamed"
-    return f"{who}, {quote['role']}" if quote["role"] else who
+    return attribution(quote["speaker"], quote["role"])
 
 
 def _equivalents(figure: dict[str, Any]) -> str:
@@ -241,13 +240,20 @@ def _figure_amount(figure: dict[str, Any]) -> str:
 # ---------------------------------------------------------------------------
 # Markdown.
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~@])")
 _MD_ENTITY = re.compile(r"&(?=#?\w+;)")
+# What GitHub-flavoured Markdown turns into a link by itself: "https://...", "www.".
+_MD_AUTOLINK = re.compile(r"(://|(?<![\w.])www\.)", re.IGNORECASE)
 
 
 def _md(text: str | None) -> str:
-    """Text that Markdown shows as written: no emphasis, links, HTML or table breaks."""
+    """Text that Markdown shows as written: no emphasis, strike-through, links (even the
+    bare addresses GitHub's Markdown links by itself), HTML or table breaks."""
     escaped = _MD_SPECIAL.sub(r"\\\1", " ".join((text or "").split()))
+    # An escaped ":" or "." reads the same and no longer starts an address.
+    escaped = _MD_AUTOLINK.sub(
+        lambda m: "\\://" if m.group() == "://" else m.group()[:3] + "\\.", escaped
+    )
     return _MD_ENTITY.sub(r"\\&", escaped)
 
 
@@ -325,7 +331,8 @@ def digest_markdown(
 
 _STYLE = """
 body { font: 11pt/1.45 Georgia, "Times New Roman", serif; max-width: 48rem;
-       margin: 2rem auto; padding: 0 1rem; color: #111; background: #fff; }
+       margin: 2rem auto; padding: 0 1rem; color: #111; background: #fff;
+       overflow-wrap: anywhere; }
 h1 { font-size: 1.6rem; border-bottom: 2px solid #111; padding-bottom: .3rem; }
 h2 { font-size: 1.25rem; margin-top: 2rem; }
 h3 { font-size: 1rem; text-transform: uppercase; letter-spacing: .05em; color: #444; }

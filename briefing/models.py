@@ -20,8 +20,20 @@ __all__ = [
     "Figure",
     "Quote",
     "SummaryLine",
+    "attribution",
     "content_hash",
 ]
+
+UNATTRIBUTED = "unattributed"
+
+
+def attribution(speaker: str | None, role: str | None) -> str:
+    """Who a quote is from, as a reader sees it: "Ines Marsh, chief executive", "The
+    nurses' union" (an organisation or unnamed person is its description), or "unattributed".
+    """
+    if speaker and role:
+        return f"{speaker}, {role}"
+    return speaker or role or UNATTRIBUTED
 
 
 def content_hash(title: str | None, body: str) -> str:

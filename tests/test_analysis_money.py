@@ -590,3 +590,17 @@ def test_never_raises_and_amounts_are_finite(text: str):
         assert 0 <= figure.sentence < max(1, len(document.sentences))
         for equivalent in figure.equivalents:
             assert math.isfinite(equivalent.amount)
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("Hospital trusts will receive an extra NOK 4.1bn.", 4_100_000_000),
+        ("The grant is $4.1m this year.", 4_100_000),
+        ("Debt reached £4.1 trillion.", 4_100_000_000_000),
+        ("It costs 4.1 billion euros.", 4_100_000_000),
+    ],
+)
+def test_a_decimal_with_a_scale_is_worth_exactly_what_is_written(text: str, amount: int) -> None:
+    """The digest's JSON and the pane print the amount: 4.1bn is 4100000000, not 4099999999.99."""
+    assert one(text).amount == amount

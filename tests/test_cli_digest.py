@@ -343,3 +343,35 @@ def test_a_mark_that_cannot_be_saved_is_reported_after_the_digest_is_written(
     assert code == 2
     assert EU_TITLE in target.read_text(encoding="utf-8")
     assert err.count("\n") == 1 and "digest was written" in err and "disk is full" in err
+
+
+def test_a_pipe_or_a_link_given_as_output_is_written_through_not_replaced(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`-o /dev/null`, `-o /dev/stdout` or a named pipe must stay what they are."""
+    import stat
+
+    _pick(EU_TITLE)
+    pipe = tmp_path / "digest.pipe"
+    os.mkfifo(pipe)
+    # The reading end is open first, so writing into the pipe never waits for a reader.
+    reading = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        code, _, _ = _digest(capsys, "-o", str(pipe))
+        received = os.read(reading, 1 << 16).decode("utf-8")
+    finally:
+        os.close(reading)
+    assert code == 0
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)
+    assert EU_TITLE in received
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    real = shared / "briefing.md"
+    real.write_text("yesterday\n", encoding="utf-8")
+    link = tmp_path / "latest.md"
+    link.symlink_to(real)
+    code, _, _ = _digest(capsys, "-o", str(link))
+    assert code == 0
+    assert link.is_symlink()
+    assert EU_TITLE in real.read_text(encoding="utf-8")

@@ -189,6 +189,21 @@ def test_key_quotes_prefer_named_speakers_and_keep_article_order() -> None:
     assert len(everything) == 4
 
 
+def test_a_quote_from_an_organisation_is_credited_to_it_not_to_an_unnamed_person() -> None:
+    quotes = (
+        Quote("extra beds are just furniture", None, "The nurses' union", 0),
+        Quote("we asked for more", "Martin Hughes", "head of the network", 1),
+        Quote("no one knows who said this", None, None, 2),
+    )
+    story = DigestStory(Article("T", "Body."), Analysis(sentences=("Body.",) * 3, quotes=quotes))
+    markdown = digest_markdown([story])
+    assert '"extra beds are just furniture" - The nurses\' union \\[S1\\]' in markdown
+    assert '"we asked for more" - Martin Hughes, head of the network' in markdown
+    assert '"no one knows who said this" - unattributed' in markdown
+    assert "unnamed" not in markdown
+    assert "&mdash; The nurses&#x27; union <a" in digest_html([story])
+
+
 def test_real_analysis_of_every_seed_renders_in_every_format() -> None:
     articles, problems = load_seeds([SEEDS])
     assert not problems
@@ -289,6 +304,31 @@ def test_markdown_from_hostile_feeds_is_inert() -> None:
     for line in text.splitlines():
         if line.startswith("| $"):
             assert line.count(" | ") == 4  # a "|" in feed text cannot add a table column
+
+
+def test_bare_addresses_and_strike_through_in_feed_text_stay_text_in_rendered_markdown() -> None:
+    from markdown_it import MarkdownIt
+
+    title = "Win at https://phish.example/login or www.phish.example, ~~not~~ mail x@phish.example"
+    article = Article(title, "Body.", source="Outlet", url="https://example.com/real")
+    story = DigestStory(article, Analysis(sentences=("Body.",)))
+    rendered = MarkdownIt("gfm-like").enable("strikethrough").render(digest_markdown([story]))
+    links = re.findall(r'href="([^"]*)"', rendered)
+    assert links and all(link == "https://example.com/real" for link in links)
+    assert "<s>" not in rendered and "<del>" not in rendered
+    assert "Win at https://phish.example/login or www.phish.example, ~~not~~" in rendered
+
+
+def test_html_wraps_a_long_unbroken_address_instead_of_running_off_the_page() -> None:
+    body = "See https://example.org/" + "a" * 3000 + " for the full list."
+    story = DigestStory(
+        Article("T", body), Analysis(sentences=(body,), summary=(SummaryLine(body, 0),))
+    )
+    page = digest_html([story])
+    assert "a" * 3000 in page  # nothing is cut from the text itself
+    style = LexborHTMLParser(page).css_first("style").text()
+    body_rule = re.search(r"body \{([^}]*)\}", style)
+    assert body_rule is not None and "overflow-wrap: anywhere" in body_rule.group(1)
 
 
 def test_json_from_hostile_feeds_keeps_text_but_drops_unsafe_links() -> None:

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Static
-from tui_screen import flat, reversed_text, widget_text
+from tui_screen import flat, reversed_text, widget_lines, widget_text
 from tui_support import make_app, settle
 
 from briefing.models import Analysis, Article
 from briefing.tui.screens.dialogs import PromptScreen, ViewPickerScreen
+from briefing.tui.screens.feeds import FeedHealthScreen
 from briefing.tui.screens.help import HelpScreen
 from briefing.tui.screens.main import READ_AHEAD_DELAY, WAITING_DELAY, MainScreen
 from briefing.tui.widgets.panes import FiguresPane, QuotesPane, RelatedPane
@@ -331,6 +332,30 @@ async def test_help_screen_lists_the_keys_from_the_bindings(tmp_path: Path) -> N
         assert isinstance(app.screen, MainScreen)
 
 
+async def test_help_lists_only_the_keys_of_the_screen_it_was_opened_from(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        main_help = str(app.screen.query_one("#help-text", Static).content)
+        assert "Stories and triage" in main_help and "Story list" in main_help
+        panes = main_help.split("Panes", 1)[1].split("Everywhere", 1)[0]
+        assert "related story" in panes  # Enter in a pane is a key worth knowing
+        await pilot.press("escape", "F")
+        await settle(pilot)
+        assert isinstance(app.screen, FeedHealthScreen)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-text", Static).content)
+        assert "Feed health" in text and "Back to stories" in text
+        for absent in ("Stories and triage", "Story list", "Reader", "Panes", "Next story"):
+            assert absent not in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, FeedHealthScreen)
+
+
 async def test_command_palette_offers_every_described_action(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -475,3 +500,45 @@ def test_every_main_binding_has_its_own_id_for_the_keys_setting() -> None:
     assert None not in ids
     assert len(ids) == len(set(ids))
     assert {"star", "pick", "dismiss_story", "quotes_pane", "quit", "help"} <= set(ids)
+
+
+@pytest.mark.parametrize(("width", "height"), [(60, 20), (40, 12)])
+async def test_a_small_terminal_leaves_the_story_room_to_be_read(
+    tmp_path: Path, width: int, height: int
+) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(width, height)) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        assert screen.reader.scrollable_content_region.width >= width // 2 - 3
+        list_lines = widget_lines(app, screen.stories)
+        assert list_lines[0].endswith("\u2026")  # titles are cut with an ellipsis, not lost
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert screen.stories.outer_size.width == 38  # the wide layout is back
+
+
+async def test_the_view_line_that_does_not_fit_ends_in_an_ellipsis(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"harbour levy sea wall", "enter")
+        await settle(pilot)
+        bar = widget_lines(app, app.screen.query_one("#view-bar"))[0]
+        assert bar.startswith(" Search: harbour levy sea wall")
+        assert bar.endswith("\u2026")
+
+
+async def test_pane_tabs_that_do_not_fit_end_in_an_ellipsis(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await settle(pilot)
+        tabs = widget_lines(app, app.screen.query_one("#pane-tabs"))[0]
+        assert tabs.startswith(" 1 Quotes") and tabs.endswith("\u2026")
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        tabs = widget_lines(app, app.screen.query_one("#pane-tabs"))[0]
+        assert tabs.endswith("3 Related")

@@ -42,3 +42,21 @@ def test_missing_files_exit_2_with_a_message(
     assert run_app(args(files=[str(missing)])) == 2
     assert f"{missing}: no such file or directory" in capsys.readouterr().err
     assert not (tmp_path / "data").exists()
+
+
+def test_a_reader_that_crashed_exits_with_a_failure_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A traceback on the way out must not read as success to a script or a shell."""
+    from briefing.tui.app import BriefingApp
+
+    monkeypatch.setenv("BRIEFING_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("BRIEFING_CONFIG", str(tmp_path / "absent.toml"))
+
+    def broken_mount(self: BriefingApp) -> None:
+        raise RuntimeError("the reader broke")
+
+    headless_run = BriefingApp.run
+    monkeypatch.setattr(BriefingApp, "on_mount", broken_mount)
+    monkeypatch.setattr(BriefingApp, "run", lambda self: headless_run(self, headless=True))
+    assert run_app(args(seeds=str(tmp_path))) == 1

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from briefing.models import Equivalent, Figure
-from briefing.tui.formatting import compact_amount, figure_text
+from briefing.models import Equivalent, Figure, Quote
+from briefing.tui.formatting import compact_amount, figure_text, quote_text
 
 
 def test_amounts_are_normalised_to_a_code_and_a_short_scale() -> None:
@@ -33,3 +33,12 @@ def test_figure_text_is_never_markup() -> None:
     figure = Figure("[red]$5[/red]", 5, "USD", 0, "[@click=app.quit]x[/]")
     text = figure_text(figure)
     assert "[red]$5[/red]" in text.plain and "[@click=app.quit]x[/]" in text.plain
+
+
+def test_a_quote_from_an_organisation_names_it_as_the_source_in_the_pane() -> None:
+    union = quote_text(Quote("extra beds are just furniture", None, "The nurses' union", 4))
+    assert union.plain.splitlines()[-1] == "\u2014 The nurses' union"
+    named = quote_text(Quote("we asked for more", "Martin Hughes", "head of the network", 1))
+    assert named.plain.splitlines()[-1] == "\u2014 Martin Hughes, head of the network"
+    nobody = quote_text(Quote("no one knows who said this", None, None, 2))
+    assert nobody.plain.splitlines()[-1] == "\u2014 unattributed"

@@ -179,3 +179,61 @@ async def test_a_second_instance_reads_without_writing(tmp_path: Path) -> None:
             assert app.is_running
             assert stories.row_at(0) is not None and not stories.row_at(0).starred  # type: ignore[union-attr]
         assert writer.list_articles("starred") == []
+
+
+async def test_a_search_matching_more_stories_than_it_lists_says_so(tmp_path: Path) -> None:
+    from briefing.tui.library import SEARCH_LIMIT
+
+    articles = [
+        Article(
+            title=f"Budget note {n}",
+            body=f"The budget line {n}.",
+            source="Outlet",
+            path=str(tmp_path / "many" / f"{n:05}.txt"),
+        )
+        for n in range(SEARCH_LIMIT + 20)
+    ]
+    with Store.open(tmp_path / "briefing.db") as store:
+        store.import_seeds(articles)
+    app = make_app(tmp_path, [])
+    notes: list[str] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.notify = lambda message, **kwargs: notes.append(str(message))  # type: ignore[method-assign]
+        await pilot.press("slash", *"budget", "enter")
+        await settle(pilot)
+        bar = screen_text(app).splitlines()[0]
+        assert f"Search: budget {SEARCH_LIMIT}+ " in bar
+        assert any("more stories match" in note for note in notes)
+        await pilot.press("slash", "ctrl+u", *"note 7", "enter")  # "note" and "7": a handful
+        await settle(pilot)
+        bar = screen_text(app).splitlines()[0]
+        assert "Search: note 7 " in bar and "+ " not in bar.split("\u00b7")[0]
+
+
+@pytest.mark.parametrize("keys", [["F"], ["v"], ["e"], ["slash"], ["R"], ["r"], ["S"], ["m"]])
+async def test_keys_on_a_store_that_could_not_be_opened_say_why_and_never_crash(
+    tmp_path: Path, keys: list[str]
+) -> None:
+    (tmp_path / "briefing.db").mkdir()  # something that is no database where it should be
+    app = make_app(tmp_path, [])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+        assert app.is_running and app.return_code is None
+        assert isinstance(app.screen, MainScreen)
+        messages = [n.message for n in app._notifications]
+        assert any(m.startswith("The article store could not be opened") for m in messages)
+
+
+async def test_a_title_written_over_several_lines_is_listed_whole(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    write_seed(seeds, "two-lines.json", title="Council approves\nthe harbour budget", body="Text.")
+    write_seed(seeds, "untitled.json", title="", body="First line of the body\n\nMore text.")
+    app = make_app(tmp_path, [seeds])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "\u25cf Council approves the harbour budget" in text
+        assert "\u25cf First line of the body " in text

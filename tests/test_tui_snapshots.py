@@ -43,6 +43,11 @@ def test_main_screen_with_a_story_open(snap_compare: Any, tmp_path: Path, size: 
     assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=after("j"))
 
 
+@pytest.mark.parametrize("size", [(60, 20), (40, 12)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_main_screen_on_a_small_terminal(snap_compare: Any, tmp_path: Path, size: Any) -> None:
+    assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=after("j"))
+
+
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_figures_pane_with_its_sentence_lit(snap_compare: Any, tmp_path: Path, size: Any) -> None:
     assert snap_compare(make_app(tmp_path), terminal_size=size, run_before=after("j", "2"))

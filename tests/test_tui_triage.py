@@ -373,3 +373,128 @@ async def test_a_long_refresh_shows_progress_and_new_stories_before_it_ends(
     finally:
         release.set()
         server.shutdown()
+
+
+async def test_a_read_only_reader_opens_tags_and_marks_without_crashing(tmp_path: Path) -> None:
+    """A second copy reads the store read-only: keys that would write say so and change nothing."""
+    from tui_support import FIXTURES
+
+    from briefing.sources.seeds import load_seeds
+
+    articles, _ = load_seeds([FIXTURES])
+    with Store.open(tmp_path / "briefing.db") as writer:
+        writer.import_seeds(articles)
+        app = make_app(tmp_path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert app.library.read_only
+            screen = main_screen(app)
+            await pilot.press("enter")  # opening a story would mark it read
+            await settle(pilot)
+            assert screen.reader.article is not None
+            await pilot.press("escape", "t")
+            await settle(pilot)
+            assert not isinstance(app.screen, PromptScreen)
+            await pilot.press("m", "z")
+            await settle(pilot)
+            assert app.is_running and app.return_code is None
+            messages = [n.message for n in app._notifications]
+            assert any("Read-only" in m for m in messages)
+        assert writer.get_mark("last_briefing") is None
+        assert writer.list_articles("unread", limit=10) != []
+        assert all(not row.read for row in writer.list_articles("all", limit=10))
+
+
+async def test_a_digest_written_when_the_mark_cannot_be_saved_says_so_and_stays_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing.errors import StoreError
+    from briefing.tui.screens.digest import DigestPreviewScreen
+
+    def full_disk(self: Store, name: str, when: object) -> None:
+        raise StoreError("database or disk is full")
+
+    app = make_app(tmp_path)
+    target = tmp_path / "morning.md"
+    notes: list[str] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "p")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, DigestPreviewScreen)
+        monkeypatch.setattr(Store, "set_mark", full_disk)
+        app.notify = lambda message, **kwargs: notes.append(str(message))  # type: ignore[method-assign]
+        await pilot.press("w")
+        await pilot.pause()
+        app.screen.query_one("#prompt-input").value = str(target)  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.is_running and app.return_code is None
+        assert isinstance(app.screen, DigestPreviewScreen)
+        assert GAZETTE in target.read_text(encoding="utf-8")
+        assert any("morning.md" in n and "disk is full" in n for n in notes), notes
+
+
+async def test_writing_the_digest_over_an_existing_file_asks_first(tmp_path: Path) -> None:
+    from briefing.tui.screens.digest import DigestPreviewScreen
+
+    app = make_app(tmp_path)
+    target = tmp_path / "morning.md"
+    target.write_text("the briefing sent this morning\n", encoding="utf-8")
+
+    async def write(pilot: object, path: Path) -> None:
+        await pilot.press("w")  # type: ignore[attr-defined]
+        await pilot.pause()  # type: ignore[attr-defined]
+        app.screen.query_one("#prompt-input").value = str(path)  # type: ignore[attr-defined]
+        await pilot.press("enter")  # type: ignore[attr-defined]
+        await settle(pilot)  # type: ignore[arg-type]
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "p", "e")
+        await settle(pilot)
+        assert isinstance(app.screen, DigestPreviewScreen)
+        await write(pilot, target)
+        assert isinstance(app.screen, PromptScreen)  # asked, nothing written yet
+        assert "exists" in str(app.screen.prompt_title)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DigestPreviewScreen)
+        assert target.read_text(encoding="utf-8") == "the briefing sent this morning\n"
+        await write(pilot, target)
+        await pilot.press("enter")  # the same name again: replace it
+        await settle(pilot)
+        assert isinstance(app.screen, DigestPreviewScreen)
+        assert GAZETTE in target.read_text(encoding="utf-8")
+        fresh = tmp_path / "afternoon.md"
+        await write(pilot, fresh)  # a new name is written at once
+        assert isinstance(app.screen, DigestPreviewScreen)
+        assert GAZETTE in fresh.read_text(encoding="utf-8")
+
+
+async def test_a_picked_story_that_cannot_be_analysed_is_named_when_the_briefing_opens(
+    tmp_path: Path,
+) -> None:
+    from tui_support import fixed_analysis
+
+    from briefing.models import Analysis, Article
+    from briefing.tui.screens.digest import DigestPreviewScreen
+
+    def fails_on_the_levy(article: Article, sentences: int) -> Analysis:
+        if "levy" in (article.title or ""):
+            raise ValueError("no sentences")
+        return fixed_analysis(article, sentences)
+
+    app = make_app(tmp_path)
+    app.library.analyser = fails_on_the_levy
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")  # the Daily Ledger story, about the sea-wall levy
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, DigestPreviewScreen)
+        messages = [n.message for n in app._notifications]
+        assert any("could not be analysed" in m and "no sentences" in m for m in messages)

@@ -132,7 +132,11 @@ def _value(number: str, scale: str | None) -> float | None:
     if value is None:
         return None
     value *= parse_scales(scale)
-    return value if math.isfinite(value) else None
+    if not math.isfinite(value):
+        return None
+    # A decimal times a scale can miss by a hair in binary ("4.1bn" gives 4099999999.9999995);
+    # fifteen significant digits are all a double holds of a decimal, so the sum is as written.
+    return float(f"{value:.15g}")
 
 
 class _Source:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from briefing.models import Analysis, Article
+from briefing.models import Analysis, Article, attribution
 from briefing.safety import plain
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ def _report(article: Article, analysis: Analysis, path: str) -> str:
     lines += [f"    - {plain(s.text)}" for s in analysis.summary]
     lines.append(f"  quotes ({len(analysis.quotes)}):")
     for q in analysis.quotes:
-        who = plain(q.speaker or "unattributed") + (f", {plain(q.role)}" if q.role else "")
+        who = attribution(plain(q.speaker), plain(q.role))
         lines.append(f'    "{plain(q.text)}" - {who}')
     lines.append(f"  figures ({len(analysis.figures)}):")
     for f in analysis.figures:

@@ -54,4 +54,6 @@ def run_app(args: argparse.Namespace) -> int:
         offline=offline,
     )
     result = app.run()
+    if app.return_code:
+        return app.return_code  # the reader stopped on an error (its traceback is printed)
     return int(result or 0)

@@ -52,17 +52,23 @@ def clean_text(text: str | None) -> str | None:
 
 
 ARTICLE_ROW_COLUMNS = (
-    "a.id, coalesce(nullif(a.title, ''), substr(a.body, 1, 120)) AS title, "
+    "a.id, a.title, substr(a.body, 1, 120) AS lead, "
     "a.source, a.published, a.url, a.feed_id, a.read, a.starred, a.picked, a.dismissed, a.words"
 )
 
 
 def article_row_from_row(row: sqlite3.Row, tags: tuple[str, ...] = ()) -> ArticleRow:
-    """Build an `ArticleRow` from a result of `SELECT ARTICLE_ROW_COLUMNS`."""
-    first_line = str(row["title"] or "").strip().split("\n", 1)[0]
+    """Build an `ArticleRow` from a result of `SELECT ARTICLE_ROW_COLUMNS`.
+
+    A title written over several lines (a saved article's) is kept whole, on one line; an
+    untitled article is listed by the first line of its body.
+    """
+    title = " ".join(str(row["title"] or "").split())
+    if not title:
+        title = str(row["lead"] or "").strip().split("\n", 1)[0]
     return ArticleRow(
         id=row["id"],
-        title=first_line or "(untitled)",
+        title=title or "(untitled)",
         source=row["source"] or "",
         published=from_epoch(row["published"]),
         url=row["url"],

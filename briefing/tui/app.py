@@ -96,13 +96,16 @@ class BriefingApp(App[int]):
         from briefing.tui.widgets.reader import Reader
         from briefing.tui.widgets.story_list import StoryList
 
+        # The screen's own keys, then those of the widgets it shows: the story list, reader and
+        # panes are listed only where they are, so the feed-health screen's help lists no j/k
+        # for a story list that is not there.
         areas: list[tuple[str, DOMNode | type[DOMNode]]] = [
-            ("Stories and triage", screen),
-            ("Story list", StoryList),
-            ("Reader", Reader),
-            ("Panes", Pane),
-            ("Everywhere", self),
+            (getattr(screen, "HELP_TITLE", "This screen"), screen)
         ]
+        for title, widget in (("Story list", StoryList), ("Reader", Reader), ("Panes", Pane)):
+            if screen.query(widget):
+                areas.append((title, widget))
+        areas.append(("Everywhere", self))
         sections: list[HelpSection] = []
         for title, node in areas:
             bindings = node._bindings if isinstance(node, DOMNode) else BindingsMap(node.BINDINGS)

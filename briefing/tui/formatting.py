@@ -13,7 +13,7 @@ from typing import Protocol, cast, runtime_checkable
 
 from rich.text import Text
 
-from briefing.models import ArticleRow, Figure, Quote, RelatedRow
+from briefing.models import ArticleRow, Figure, Quote, RelatedRow, attribution
 from briefing.safety import plain
 
 __all__ = [
@@ -147,11 +147,16 @@ def _lines(row: ArticleRow, indent: str, *, lead: str = "", note: str = "") -> t
 def quote_text(quote: Quote) -> Text:
     """A quote as the pane lists it: the words, then who said them and their role."""
     text = Text("\u201c" + safe(quote.text) + "\u201d")
-    who = safe(quote.speaker, 200) or "unattributed"
+    who = safe(quote.speaker, 200)
+    role = safe(quote.role, 200)
     line = Text("\n\u2014 ")
-    line.append(who, style="bold")
-    if quote.role:
-        line.append(", " + safe(quote.role, 200), style="italic")
+    if who:
+        line.append(who, style="bold")
+        if role:
+            line.append(", " + role, style="italic")
+    else:
+        # An organisation or an unnamed person ("a Treasury spokeswoman") is who said it.
+        line.append(attribution(None, role), style="bold" if role else "italic")
     return text + line
 
 

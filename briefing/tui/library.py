@@ -154,11 +154,14 @@ class Library:
         self.read_only = False
         self.read_only_reason: str | None = None  # None: another Briefing holds the store
         self._store: Store | None = None
+        self.open_error: str | None = None  # why the store could not be opened, if it could not
         # Stories read ahead of the reader (the neighbours of the open one), ready to show.
         self._ready: OrderedDict[tuple[int, int], Reading] = OrderedDict()
         # The last search's hits: one list load asks for its count, snippets and pages, and
         # each would otherwise run the full-text query again. Any write forgets it.
         self._searched: tuple[str, list[SearchHit]] | None = None
+        # Whether the last search found more than SEARCH_LIMIT matches (only those are listed).
+        self._search_cut = False
         # Each view's size as last counted: a page near the end is then read from the end.
         self._totals: dict[ListQuery, int] = {}
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefing-store")
@@ -191,7 +194,13 @@ class Library:
 
         Returns the store's notice for the user (a foreign file moved aside), if any.
         """
-        await self._on_db(self._open)
+        from briefing.errors import BriefingError
+
+        try:
+            await self._on_db(self._open)
+        except BriefingError as exc:
+            self.open_error = str(exc)
+            raise
         return self.store.notice
 
     def _open(self) -> None:
@@ -332,13 +341,20 @@ class Library:
             return self._searched[1]
 
         def work() -> list[SearchHit]:
-            return [
-                SearchHit(row, snippet) for row, snippet in self.store.search(text, SEARCH_LIMIT)
-            ]
+            # One more than is listed, to know whether the list is cut.
+            found = self.store.search(text, SEARCH_LIMIT + 1)
+            return [SearchHit(row, snippet) for row, snippet in found]
 
         hits = await self._on_db(work)
+        self._search_cut = len(hits) > SEARCH_LIMIT
+        hits = hits[:SEARCH_LIMIT]
         self._searched = (text, hits)
         return hits
+
+    async def search_cut(self, text: str) -> bool:
+        """Whether the search for `text` matched more stories than it lists."""
+        await self.search(text)
+        return self._search_cut
 
     # -- one story --------------------------------------------------------------------------
 
@@ -466,10 +482,11 @@ class Library:
         await self._on_db(lambda: self.store.remove_tag(row.id, tag))
         return replace(row, tags=tuple(t for t in row.tags if t != tag))
 
-    async def set_last_briefing(self, when: datetime | None = None) -> None:
+    async def set_last_briefing(self, when: datetime | None = None) -> datetime:
         """Mark now (or `when`) as the last briefing: "since last briefing" starts here."""
         stamp = when or datetime.now(UTC)
         await self._on_db(lambda: self.store.set_mark(LAST_BRIEFING, stamp))
+        return stamp
 
     # -- feeds ------------------------------------------------------------------------------
 
@@ -493,11 +510,16 @@ class Library:
 
     # -- digest -----------------------------------------------------------------------------
 
-    async def digest_stories(self, view: str = "picked") -> list[DigestStory]:
-        """The stories a briefing of `view` would hold, with their analyses and outlets."""
+    async def digest_stories(
+        self, view: str = "picked", problems: list[str] | None = None
+    ) -> list[DigestStory]:
+        """The stories a briefing of `view` would hold, with their analyses and outlets.
+
+        A story left out or left without its analysis is said in `problems`, if given.
+        """
         from briefing.digest_stories import build_digest_stories, digest_article_ids
 
-        problems: list[str] = []
+        found: list[str] = []
 
         def work() -> list[DigestStory]:
             ids = digest_article_ids(self.store, view)
@@ -506,14 +528,16 @@ class Library:
                 ids,
                 sentences=self.summary_sentences,
                 analyser=self.analyser,
-                on_problem=lambda article_id, message: problems.append(
+                on_problem=lambda article_id, message: found.append(
                     f"article {article_id}: {message}"
                 ),
             )
 
         stories = await self._on_db(work)
-        for problem in problems:
+        for problem in found:
             log.warning("digest: %s", problem)
+        if problems is not None:
+            problems.extend(found)
         return stories
 
     async def render_digest(

@@ -2,13 +2,15 @@
 
 `e` builds the stories in a worker, shows the Markdown here as plain text,
 and `w` asks where to write it; the file name's extension chooses the format
-(.md, .html or .json). Writing moves the "last briefing" mark.
+(.md, .html or .json), and a file already there is replaced only when the
+name is given twice. Writing moves the "last briefing" mark.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -20,6 +22,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from briefing.errors import BriefingError
 from briefing.safety import plain
 from briefing.tui.formatting import safe
 from briefing.tui.screens.dialogs import PromptScreen
@@ -37,7 +40,12 @@ def start_digest(app: BriefingApp) -> None:
 
 
 async def _open_preview(app: BriefingApp) -> None:
-    stories = await app.library.digest_stories("picked")
+    problems: list[str] = []
+    stories = await app.library.digest_stories("picked", problems)
+    for problem in problems[:5]:
+        app.notify(f"Briefing: {problem}", severity="warning", markup=False)
+    if len(problems) > 5:
+        app.notify(f"Briefing: {len(problems) - 5} more stories with problems.", severity="warning")
     if not stories:
         app.notify("Nothing picked yet: press p on the stories for the briefing.")
         return
@@ -48,6 +56,8 @@ async def _open_preview(app: BriefingApp) -> None:
 
 class DigestPreviewScreen(Screen[None]):
     """The Markdown digest, scrollable; `w` writes it out."""
+
+    HELP_TITLE = "Digest preview"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("w", "write", "Write to a file", id="write_digest"),
@@ -86,9 +96,23 @@ class DigestPreviewScreen(Screen[None]):
             self._path_chosen,
         )
 
-    def _path_chosen(self, value: str | None) -> None:
-        if value:
-            self.write_to(Path(value).expanduser())
+    def _path_chosen(self, value: str | None, *, confirmed: Path | None = None) -> None:
+        if not value:
+            return
+        path = Path(value).expanduser()
+        if path.is_file() and path != confirmed:
+            # An earlier briefing (today's default name is taken by the first export of the
+            # day) is replaced only when asked again for the same name.
+            self.app.push_screen(
+                PromptScreen(
+                    f"{safe(str(path), 200)} exists: Enter replaces it",
+                    "or type another name; Esc writes nothing",
+                    value,
+                ),
+                partial(self._path_chosen, confirmed=path),
+            )
+            return
+        self.write_to(path)
 
     @work(group="digest-write", exclusive=True)
     async def write_to(self, path: Path) -> None:
@@ -96,6 +120,8 @@ class DigestPreviewScreen(Screen[None]):
 
         app = self.app
         assert isinstance(app, BriefingApp)
+        count = len(self.stories)
+        wrote = f"Wrote {count} {'story' if count == 1 else 'stories'} to "
         try:
             await app.library.write_digest(self.stories, path, self.generated)
         except OSError as exc:
@@ -105,15 +131,23 @@ class DigestPreviewScreen(Screen[None]):
                 markup=False,
             )
             return
+        except BriefingError as exc:
+            # The file is written; only the mark that starts "since last briefing" is not.
+            self.notify(
+                f"{wrote}{safe(str(path.resolve()), 200)}, but the last-briefing mark stays "
+                f"where it was: {safe(str(exc), 200)}",
+                severity="warning",
+                markup=False,
+            )
+            return
         from briefing.tui.screens.main import MainScreen
 
         for screen in app.screen_stack:
             if isinstance(screen, MainScreen):
                 await screen.refresh_counts()
-        count = len(self.stories)
         where = safe(str(path.resolve()), 200)
         self.notify(
-            f"Wrote {count} {'story' if count == 1 else 'stories'} to {where}."
+            f"{wrote}{where}."
             + ("" if app.library.read_only else " 'Since last briefing' starts now."),
             markup=False,
         )

@@ -41,6 +41,8 @@ class FeedHealthScreen(Screen[None]):
     """A table of feeds, failing ones first: title, articles, unread, last success, next
     fetch (UTC, as `briefing feeds` prints them) and the last error."""
 
+    HELP_TITLE = "Feed health"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,F", "close", "Back to stories"),
         Binding("j", "cursor_down", "Down", show=False),

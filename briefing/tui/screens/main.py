@@ -8,9 +8,10 @@ workers, so the interface never waits on the disk, the network or analysis.
 from __future__ import annotations
 
 import gc
+from collections.abc import Awaitable
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from rich.text import Text
 from textual import events, on, work
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
 
 __all__ = ["MainScreen", "Undo"]
 
+T = TypeVar("T")
+
 WARM_AHEAD = 30  # stories analysed in the background after the list appears
 # Seconds the previous story stays up while the next one's analysis loads (cached: a few ms).
 WAITING_DELAY = 0.05
@@ -66,6 +69,8 @@ def _binding(
 
 class MainScreen(Screen[None]):
     """Stories on the left, the open one in the middle, quotes/figures/related on the right."""
+
+    HELP_TITLE = "Stories and triage"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         _binding("s", "star", "Star", show=True),
@@ -105,6 +110,7 @@ class MainScreen(Screen[None]):
         self.undo_stack: list[Undo] = []
         self.reading: Reading | None = None
         self.snippets: dict[int, str] = {}
+        self.search_cut = False  # the search matched more stories than the list holds
         self.active_pane = 1
         self.ready = False
         self._waiting: Timer | None = None
@@ -236,8 +242,10 @@ class MainScreen(Screen[None]):
         if query.search is not None:
             hits = await self.library.search(query.search)
             self.snippets = {hit.row.id: hit.snippet for hit in hits}
+            self.search_cut = await self.library.search_cut(query.search)
         else:
             self.snippets = {}
+            self.search_cut = False
         cursor = 0
         if keep is not None:
             rows = await self.library.rows(query, 0, 1000)
@@ -261,7 +269,11 @@ class MainScreen(Screen[None]):
     async def refresh_counts(self) -> None:
         self.counts = await self.library.view_counts()
         self.query_one(ViewBar).show(
-            self.query_state.label, self.stories.total, self.query_state.sort, self.counts
+            self.query_state.label,
+            self.stories.total,
+            self.query_state.sort,
+            self.counts,
+            more=self.search_cut,
         )
 
     def row_text(self, row: ArticleRow) -> tuple[Text, Text]:
@@ -301,11 +313,13 @@ class MainScreen(Screen[None]):
         takes longer than `WAITING_DELAY`.
         """
         worker = get_current_worker()
-        if mark_read:
+        if mark_read and not self.library.read_only:
             row = self.stories.current
             if row is not None and row.id == article_id and not row.read:
-                self.stories.update_row(await self.library.set_flag(row, "read", True))
-                await self.refresh_counts()
+                marked = await self._save(self.library.set_flag(row, "read", True))
+                if marked is not None:
+                    self.stories.update_row(marked)
+                    await self.refresh_counts()
         if self.reading is not None and self.reading.article.id == article_id:
             self.stories.paint_cursor()
             return
@@ -430,11 +444,12 @@ class MainScreen(Screen[None]):
     def _activate_pane(self, number: int) -> None:
         self.active_pane = number
         tabs = Text()
+        # Each tab's own padding separates it from the next: the line is as short as it can
+        # be, so that all three fit down to 32 columns (below that it ends in an ellipsis).
         for pane in self.panes:
             active = number == pane.NUMBER
             pane.set_class(active, "-active")
             tabs.append(f" {pane.NUMBER} {pane.SHORT} ", style="reverse bold" if active else "dim")
-            tabs.append(" ")
         self.query_one("#pane-tabs", Static).update(tabs)
 
     def on_click(self, event: events.Click) -> None:
@@ -446,7 +461,7 @@ class MainScreen(Screen[None]):
             return
         start = 0
         for pane in self.panes:
-            width = len(f" {pane.NUMBER} {pane.SHORT} ") + 1
+            width = len(f" {pane.NUMBER} {pane.SHORT} ")
             if start <= offset.x < start + width:
                 self.action_show_pane(pane.NUMBER)
                 return
@@ -484,18 +499,59 @@ class MainScreen(Screen[None]):
 
     # -- triage -----------------------------------------------------------------------------
 
+    def _refuse_without_store(self) -> bool:
+        """Say why a key needing the store does nothing when it could not be opened; True then.
+
+        A key pressed while the store is still opening goes ahead: its work waits in line
+        behind the opening on the store's thread.
+        """
+        error = self.library.open_error
+        if error is None:
+            return False
+        self.notify(
+            f"The article store could not be opened: {error}",
+            title="Store",
+            severity="error",
+            markup=False,
+        )
+        return True
+
+    def _refuse_read_only(self) -> bool:
+        """Say that nothing can be changed when the store is read-only; True when it is."""
+        if not self.library.read_only:
+            return False
+        reason = self.library.read_only_reason
+        self.notify(
+            f"Read-only ({reason}): nothing is changed."
+            if reason
+            else "Read-only: another Briefing is running.",
+            severity="warning",
+            markup=False,
+        )
+        return True
+
+    async def _save(self, write: Awaitable[T]) -> T | None:
+        """Await a write to the store; a failure is said in a notification and gives None."""
+        try:
+            return await write
+        except BriefingError as exc:
+            self.notify(f"Not saved: {exc}", title="Store", severity="error", markup=False)
+            return None
+
     async def _triage(self, flag: Flag, value: bool | None = None, advance: bool = True) -> None:
         stories = self.stories
         row = stories.current
         if row is None:
             self.notify("No story selected.", severity="warning")
             return
-        if self.library.read_only:
-            self.notify("Read-only: another Briefing is running.", severity="warning")
+        if self._refuse_read_only():
             return
         new_value = (not getattr(row, flag)) if value is None else value
+        changed = await self._save(self.library.set_flag(row, flag, new_value))
+        if changed is None:
+            return
         self.undo_stack.append(Undo(before=row, index=stories.cursor, flag=flag))
-        stories.update_row(await self.library.set_flag(row, flag, new_value))
+        stories.update_row(changed)
         if advance:
             stories.cursor += 1
         await self.refresh_counts()
@@ -517,6 +573,8 @@ class MainScreen(Screen[None]):
         if row is None:
             self.notify("No story selected.", severity="warning")
             return
+        if self._refuse_read_only():
+            return
         hint = "a tag to add; -tag removes it"
         current = " ".join(row.tags)
         title = f"Tag: {safe(row.title, 60)}" + (f"  (now: {current})" if current else "")
@@ -534,15 +592,18 @@ class MainScreen(Screen[None]):
             return
         removing = value.startswith("-")
         tag = safe(value.lstrip("-"), 60).strip()
-        if not tag:
+        if not tag or self._refuse_read_only():
+            return
+        if removing:
+            changed = await self._save(self.library.remove_tag(row, tag))
+        else:
+            changed = await self._save(self.library.add_tag(row, tag))
+        if changed is None:
             return
         self.undo_stack.append(
             Undo(before=row, index=stories.cursor, tag=tag, tag_added=not removing)
         )
-        if removing:
-            stories.update_row(await self.library.remove_tag(row, tag))
-        else:
-            stories.update_row(await self.library.add_tag(row, tag))
+        stories.update_row(changed)
         stories.cursor += 1
         await self.refresh_counts()
 
@@ -550,16 +611,23 @@ class MainScreen(Screen[None]):
         if not self.undo_stack:
             self.notify("Nothing to undo.")
             return
-        undo = self.undo_stack.pop()
+        if self._refuse_read_only():
+            return
+        undo = self.undo_stack[-1]
         before = undo.before
         if undo.flag is not None:
-            restored = await self.library.set_flag(before, undo.flag, getattr(before, undo.flag))
+            write = self.library.set_flag(before, undo.flag, getattr(before, undo.flag))
         elif undo.tag is not None and undo.tag_added:
-            restored = await self.library.remove_tag(before, undo.tag)
+            write = self.library.remove_tag(before, undo.tag)
         elif undo.tag is not None:
-            restored = await self.library.add_tag(before, undo.tag)
+            write = self.library.add_tag(before, undo.tag)
         else:
+            self.undo_stack.pop()
             return
+        restored = await self._save(write)
+        if restored is None:
+            return  # kept, so that z can try again
+        self.undo_stack.pop()
         self.stories.update_row(replace(restored, tags=before.tags))
         index = self.stories.index_of(before.id)
         self.stories.cursor = index if index is not None else undo.index
@@ -623,9 +691,17 @@ class MainScreen(Screen[None]):
     async def switch_query(self) -> None:
         await self.reload()
         self.stories.focus()
+        if self.search_cut:
+            self.notify(
+                f"Showing the {self.stories.total} best matches: more stories match. "
+                "Add words to narrow the search.",
+                severity="warning",
+            )
 
     @work(group="views", exclusive=True)
     async def action_views(self) -> None:
+        if self._refuse_without_store():
+            return
         counts = await self.library.view_counts()
         choices = [
             ViewChoice(label, counts.get(key, 0), ListQuery(view=key))
@@ -648,6 +724,8 @@ class MainScreen(Screen[None]):
             self.set_query(chosen)
 
     def action_cycle_sort(self) -> None:
+        if self._refuse_without_store():
+            return
         sorts = list(SORTS)
         current = self.query_state.sort
         following = sorts[(sorts.index(current) + 1) % len(sorts)] if current in sorts else sorts[0]
@@ -658,6 +736,8 @@ class MainScreen(Screen[None]):
         self.notify(f"Sorted by {following}.")
 
     def action_search(self) -> None:
+        if self._refuse_without_store():
+            return
         current = self.query_state.search or ""
         self.app.push_screen(
             PromptScreen("Search titles and text", 'words, "a phrase", or prefix*', current),
@@ -723,12 +803,19 @@ class MainScreen(Screen[None]):
 
     @work(group="briefing-mark")
     async def action_mark_briefing(self) -> None:
-        await self.library.set_last_briefing()
+        if self._refuse_without_store():
+            return
+        if self._refuse_read_only():
+            return
+        if await self._save(self.library.set_last_briefing()) is None:
+            return
         await self.refresh_counts()
         self.notify("Marked: 'since last briefing' now starts here.")
 
     @work(group="feeds", exclusive=True)
     async def action_feeds(self) -> None:
+        if self._refuse_without_store():
+            return
         from briefing.tui.screens.feeds import FeedHealthScreen
 
         feeds = await self.library.feeds()
@@ -736,6 +823,8 @@ class MainScreen(Screen[None]):
 
     def action_refresh(self) -> None:
         """Refresh the feed being read: the one this view shows, else the current story's."""
+        if self._refuse_without_store():
+            return
         current = self.stories.current
         feed_id = self.query_state.feed_id or (current.feed_id if current else None)
         if feed_id is None:
@@ -744,9 +833,13 @@ class MainScreen(Screen[None]):
         self.briefing_app.start_refresh(all_feeds=True, feed_id=feed_id)
 
     def action_refresh_all(self) -> None:
+        if self._refuse_without_store():
+            return
         self.briefing_app.start_refresh(all_feeds=True)
 
     def action_digest(self) -> None:
+        if self._refuse_without_store():
+            return
         self.briefing_app.start_digest()
 
 

@@ -29,8 +29,9 @@ class Pane(OptionList):
     """A titled list in the side column; `values[i]` is what option i points at."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
+        Binding("j,down", "cursor_down", "Down", show=False),
+        Binding("k,up", "cursor_up", "Up", show=False),
+        Binding("enter", "select", "Light up its sentence; open a related story", show=False),
     ]
 
     TITLE = ""

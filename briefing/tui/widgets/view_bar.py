@@ -32,11 +32,14 @@ class ViewBar(Static):
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__(id=id)
-        self._view: tuple[str, int, str, Mapping[str, int]] = ("", 0, "", {})
+        self._view: tuple[str, int, str, Mapping[str, int], bool] = ("", 0, "", {}, False)
         self._progress: str | None = None
 
-    def show(self, label: str, shown: int, sort: str, counts: Mapping[str, int]) -> None:
-        self._view = (label, shown, sort, dict(counts))
+    def show(
+        self, label: str, shown: int, sort: str, counts: Mapping[str, int], *, more: bool = False
+    ) -> None:
+        """The view's name and size ("500+" when `more` stories match than are listed)."""
+        self._view = (label, shown, sort, dict(counts), more)
         self._draw()
 
     def show_progress(self, progress: str | None) -> None:
@@ -45,10 +48,10 @@ class ViewBar(Static):
         self._draw()
 
     def _draw(self) -> None:
-        label, shown, sort, counts = self._view
+        label, shown, sort, counts, more = self._view
         text = Text(" ")
         text.append(safe(label, 80), style="bold")
-        text.append(f" {shown}", style="bold")
+        text.append(f" {shown}{'+' if more else ''}", style="bold")
         text.append(f" \u00b7 by {sort}", style="dim")
         if self._progress is not None:
             text.append("  \u2502 ", style="dim")

@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import PurePath
 from typing import Any
 
 from briefing.models import Analysis, Article, Figure, Quote, attribution
@@ -30,12 +31,24 @@ __all__ = [
     "digest_json",
     "digest_markdown",
     "digest_record",
+    "format_for_name",
     "outlet_of",
     "render_digest",
 ]
 
 DIGEST_SCHEMA = "briefing-digest/1"
 DIGEST_FORMATS = ("markdown", "html", "json")
+# A file name's ending -> the format written there. A name without one gets Markdown; an
+# ending not listed (".pdf", ".docx") names a format Briefing cannot write.
+FORMAT_BY_ENDING = {
+    "": "markdown",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".txt": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+}
 DEFAULT_TITLE = "Briefing"
 DEFAULT_MAX_QUOTES = 5
 
@@ -456,6 +469,11 @@ def digest_html(
         out += ["</ol>", "</section>"]
     out += ["</body>", "</html>", ""]
     return "\n".join(out)
+
+
+def format_for_name(name: str | PurePath) -> str | None:
+    """The format a file name asks for, or None when its ending is not one Briefing writes."""
+    return FORMAT_BY_ENDING.get(PurePath(name).suffix.lower())
 
 
 def render_digest(

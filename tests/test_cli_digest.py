@@ -375,3 +375,50 @@ def test_a_pipe_or_a_link_given_as_output_is_written_through_not_replaced(
     assert code == 0
     assert link.is_symlink()
     assert EU_TITLE in real.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("name", "start"),
+    [("briefing.html", "<!DOCTYPE html>"), ("briefing.JSON", "{"), ("briefing.md", "# Briefing")],
+)
+def test_the_output_name_chooses_the_format_when_none_is_given(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, start: str
+) -> None:
+    _pick(EU_TITLE)
+    code, _out, err = _digest(capsys, "-o", str(tmp_path / name))
+    assert code == 0, err
+    assert (tmp_path / name).read_text(encoding="utf-8").startswith(start)
+
+
+def test_a_given_format_wins_over_the_output_name(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _pick(EU_TITLE)
+    code, _out, err = _digest(capsys, "--format", "md", "-o", str(tmp_path / "notes.html"))
+    assert code == 0, err
+    assert (tmp_path / "notes.html").read_text(encoding="utf-8").startswith("# Briefing")
+
+
+def test_an_output_name_whose_ending_names_no_format_is_refused(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _pick(EU_TITLE)
+    code, out, err = _digest(capsys, "-o", str(tmp_path / "briefing.pdf"))
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and ".md, .html or .json" in err
+    assert not (tmp_path / "briefing.pdf").exists()
+    assert _mark() is None
+
+
+def test_an_empty_store_says_there_are_no_stories(
+    data_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("BRIEFING_DATA_DIR", str(tmp_path / "empty"))
+    Store.open().close()
+    code, _out, err = _digest(capsys, "--all")
+    assert code == 0
+    assert "no stories to include" in err

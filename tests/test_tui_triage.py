@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -498,3 +499,31 @@ async def test_a_picked_story_that_cannot_be_analysed_is_named_when_the_briefing
         assert isinstance(app.screen, DigestPreviewScreen)
         messages = [n.message for n in app._notifications]
         assert any("could not be analysed" in m and "no sentences" in m for m in messages)
+
+
+async def test_a_digest_name_with_an_ending_it_cannot_write_is_asked_again(
+    tmp_path: Path,
+) -> None:
+    from briefing.tui.screens.digest import DigestPreviewScreen
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "p", "e")
+        await settle(pilot)
+        assert isinstance(app.screen, DigestPreviewScreen)
+        await pilot.press("w")
+        await pilot.pause()
+        app.screen.query_one("#prompt-input").value = str(tmp_path / "briefing.pdf")  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await settle(pilot)
+        prompt = app.screen
+        assert isinstance(prompt, PromptScreen)  # asked again, nothing written
+        assert ".pdf" in str(prompt.prompt_title) and ".html" in str(prompt.prompt_title)
+        assert not (tmp_path / "briefing.pdf").exists()
+        prompt.query_one("#prompt-input").value = str(tmp_path / "briefing.json")  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DigestPreviewScreen)
+        record = json.loads((tmp_path / "briefing.json").read_text(encoding="utf-8"))
+        assert len(record["stories"]) == 1

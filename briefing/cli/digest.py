@@ -8,6 +8,7 @@ mark; one that could not be written changes nothing, not even the old file.
 from __future__ import annotations
 
 import argparse
+import stat
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -60,9 +61,9 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--format",
-        default="md",
         choices=sorted(_FORMATS),
-        help="output format (default: md)",
+        help="output format (default: the one the -o file's ending names, .md, .html or "
+        ".json; Markdown on standard output)",
     )
     parser.add_argument(
         "-o",
@@ -107,6 +108,29 @@ def _write(text: str, output: str | None) -> str | None:
     return None
 
 
+def _format(args: argparse.Namespace) -> str | None:
+    """The renderer asked for: --format, else the output file's ending; None if it names none."""
+    from briefing.digest import format_for_name
+
+    if args.format is not None:
+        return _FORMATS[args.format]
+    if args.output is None or args.output == "-":
+        return "markdown"
+    named = format_for_name(args.output)
+    if named is None and _is_stream(Path(args.output)):
+        return "markdown"  # a pipe's or a device's name says nothing about a format
+    return named
+
+
+def _is_stream(path: Path) -> bool:
+    """Whether `path` is something other than a regular file: a pipe, a device, a socket."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
 def run(args: argparse.Namespace) -> int:
     from briefing.cli._store import open_store_for_reading
     from briefing.digest import DEFAULT_TITLE, render_digest
@@ -114,6 +138,14 @@ def run(args: argparse.Namespace) -> int:
     from briefing.errors import StoreError
     from briefing.safety import plain
 
+    fmt = _format(args)
+    if fmt is None:
+        print(
+            f"briefing digest: {plain(args.output)}: cannot tell which format to write from "
+            "its ending; name it .md, .html or .json, or give --format",
+            file=sys.stderr,
+        )
+        return 2
     sentences = _summary_sentences(args)
 
     def problem(article_id: int, message: str) -> None:
@@ -128,12 +160,13 @@ def run(args: argparse.Namespace) -> int:
             since_last_briefing=since_last,
         )
         if not ids:
-            print(f"briefing digest: no {args.view} stories to include", file=sys.stderr)
+            which = "" if args.view == "all" else f"{args.view} "
+            print(f"briefing digest: no {which}stories to include", file=sys.stderr)
         stories = build_digest_stories(store, ids, sentences=sentences, on_problem=problem)
         now = datetime.now(UTC)
         text = render_digest(
             stories,
-            _FORMATS[args.format],
+            fmt,
             title=args.title if args.title is not None else DEFAULT_TITLE,
             generated=now.replace(microsecond=0),
         )

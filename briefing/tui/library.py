@@ -40,7 +40,6 @@ __all__ = [
     "Reading",
     "SearchHit",
     "default_analyser",
-    "digest_format",
 ]
 
 log = logging.getLogger(__name__)
@@ -553,20 +552,20 @@ class Library:
     async def write_digest(
         self, stories: Sequence[DigestStory], path: Path, generated: datetime
     ) -> None:
-        """Render in the format the file name asks for, write it in one step, move the mark."""
-        from briefing.atomic import write_text_atomically
+        """Render in the format the file name asks for, write it in one step, move the mark.
 
-        text = await self.render_digest(stories, digest_format(path), generated)
+        ValueError when the name's ending names no format Briefing writes (see
+        `format_for_name`): nothing is written.
+        """
+        from briefing.atomic import write_text_atomically
+        from briefing.digest import format_for_name
+
+        fmt = format_for_name(path)
+        if fmt is None:
+            raise ValueError(f"{path.name}: name it .md, .html or .json")
+        text = await self.render_digest(stories, fmt, generated)
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(self._cpu, write_text_atomically, path, text)
         if not self.read_only:
             # The mark is the real time of writing: stories stored after it are "new".
             await self.set_last_briefing(datetime.now(UTC))
-
-
-def digest_format(path: Path) -> str:
-    """The digest format a file name asks for: .html/.htm, .json, else Markdown."""
-    suffix = path.suffix.lower()
-    if suffix in (".html", ".htm"):
-        return "html"
-    return "json" if suffix == ".json" else "markdown"

@@ -22,6 +22,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from briefing.digest import format_for_name
 from briefing.errors import BriefingError
 from briefing.safety import plain
 from briefing.tui.formatting import safe
@@ -100,6 +101,17 @@ class DigestPreviewScreen(Screen[None]):
         if not value:
             return
         path = Path(value).expanduser()
+        if format_for_name(path) is None:
+            # "briefing.pdf" would get Markdown under a name that promises something else.
+            self.app.push_screen(
+                PromptScreen(
+                    f"Cannot write {safe(path.suffix, 40)} files: name it .md, .html or .json",
+                    "file.md, file.html or file.json",
+                    value,
+                ),
+                self._path_chosen,
+            )
+            return
         if path.is_file() and path != confirmed:
             # An earlier briefing (today's default name is taken by the first export of the
             # day) is replaced only when asked again for the same name.

@@ -485,3 +485,15 @@ async def test_cancelling_fetch_all_stops_every_fetch(server: str):
     pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
     assert pending == []  # no fetcher left running against a closed client
     assert landed == [] and asyncio.get_running_loop().time() - started < 5
+
+
+async def test_an_error_quoting_the_server_keeps_no_escape_sequence():
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            500,
+            stream=httpx.ByteStream(b""),
+            extensions={"reason_phrase": b"\x1b]0;owned\x07\x1b[31mBroken\x1b[0m"},
+        )
+
+    result = await _fetch(handler)
+    assert result.error == "HTTP 500 Broken"

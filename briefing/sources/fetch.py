@@ -34,6 +34,7 @@ import httpx
 
 from briefing.config import NetworkSettings
 from briefing.processes import spawn_pool
+from briefing.safety import strip_controls
 from briefing.sources.hostqueue import HostQueue
 from briefing.sources.parse import ParsedFeed, parse_feed, parser_process_started
 
@@ -92,6 +93,12 @@ class FetchResult:
     max_age: float | None = None
     error: str | None = None
     elapsed: float = 0.0
+
+    def __post_init__(self) -> None:
+        # An error can quote the server (a status line's reason phrase, a Location): it is
+        # stored and shown, so it keeps no escape sequence or control character.
+        if self.error:
+            object.__setattr__(self, "error", strip_controls(self.error))
 
     @property
     def not_modified(self) -> bool:

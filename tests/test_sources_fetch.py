@@ -497,3 +497,33 @@ async def test_an_error_quoting_the_server_keeps_no_escape_sequence():
 
     result = await _fetch(handler)
     assert result.error == "HTTP 500 Broken"
+
+
+async def test_validators_that_cannot_be_sent_back_are_not_kept():
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        headers = [
+            (b"ETag", '"caf\u00e9"'.encode()),
+            (b"Last-Modified", b"Wed, 21 Oct 2026 \x1b[31m07:28:00 GMT"),
+        ]
+        return httpx.Response(200, headers=headers, stream=httpx.ByteStream(RSS))
+
+    first = await _fetch(handler)
+    assert first.ok and first.state == FetchState()
+    second = await _fetch(handler, state=first.state)
+    assert second.ok and second.body == RSS and len(seen) == 2
+
+
+async def test_a_stored_validator_that_cannot_be_sent_is_left_out_of_the_request():
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return _response(200, content=RSS, headers={"ETag": '"v2"'})
+
+    result = await _fetch(handler, state=FetchState('"caf\u00e9"', "Mi\u00e9, 21 Okt"))
+    assert result.ok and result.body == RSS and result.state == FetchState('"v2"', None)
+    assert "if-none-match" not in seen[0].headers
+    assert "if-modified-since" not in seen[0].headers

@@ -312,3 +312,19 @@ def test_a_reading_command_reads_while_another_briefing_writes(
 def test_errors_name_the_command_they_come_from(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["related", "999"]) == 2
     assert capsys.readouterr().err.startswith("briefing related: ")
+
+
+def test_an_argument_that_is_not_utf8_is_a_usage_error_not_a_traceback(
+    isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = _feed_file(isolated / "feed.xml", "Feed", [])
+    # How Python hands over the bytes b"Bad\xff" from a UTF-8 command line.
+    not_utf8 = "Bad\udcff"
+    assert main(["add", str(feed), "--title", not_utf8]) == 2
+    assert "briefing add: 'Bad\\xff' is not UTF-8 text" in capsys.readouterr().err
+    assert main(["add", str(feed)]) == 0
+    for command in (["remove", not_utf8], ["list", "--feed", not_utf8]):
+        assert main(command) == 2
+        assert "is not UTF-8 text" in capsys.readouterr().err
+    assert main(["feeds", "--json"]) == 0
+    assert [json.loads(line)["title"] for line in _out(capsys).splitlines()] == [str(feed)]

@@ -328,3 +328,24 @@ def test_an_argument_that_is_not_utf8_is_a_usage_error_not_a_traceback(
         assert "is not UTF-8 text" in capsys.readouterr().err
     assert main(["feeds", "--json"]) == 0
     assert [json.loads(line)["title"] for line in _out(capsys).splitlines()] == [str(feed)]
+
+
+def test_a_title_or_folder_given_to_add_is_stored_as_one_printable_line(
+    isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    named = _feed_file(isolated / "named.xml", "Named", [])
+    blank = _feed_file(isolated / "blank.xml", "Own Title", [])
+    escaped = _feed_file(isolated / "escaped.xml", "Escaped", [])
+    given = 'Q "quoted" & <b>\nsecond\tline'
+    assert main(["add", str(named), "--title", given, "--folder", " News /\x1b[1mWorld\n/"]) == 0
+    assert main(["add", str(blank), "--title", "   "]) == 0
+    assert main(["add", str(escaped), "--title", "\x1b[31m\x07"]) == 0
+    assert main(["refresh"]) == 0
+    capsys.readouterr()
+    assert main(["feeds", "--json"]) == 0
+    records = {Path(r["url"]).name: r for r in map(json.loads, _out(capsys).splitlines())}
+    assert records["named.xml"]["title"] == 'Q "quoted" & <b> second line'
+    assert records["named.xml"]["folder"] == "News/World"
+    # A name with nothing printable in it leaves the feed its own title.
+    assert records["blank.xml"]["title"] == "Own Title"
+    assert records["escaped.xml"]["title"] == "Escaped"

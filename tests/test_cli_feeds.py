@@ -349,3 +349,19 @@ def test_a_title_or_folder_given_to_add_is_stored_as_one_printable_line(
     # A name with nothing printable in it leaves the feed its own title.
     assert records["blank.xml"]["title"] == "Own Title"
     assert records["escaped.xml"]["title"] == "Escaped"
+
+
+def test_list_since_an_age_older_than_the_calendar_lists_everything(
+    isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = _feed_file(
+        isolated / "old.xml",
+        "Old",
+        [("1", "Ancient", "Mon, 02 Mar 1970 09:00:00 GMT", "Long ago.")],
+    )
+    assert main(["add", str(feed)]) == 0
+    assert main(["refresh"]) == 0
+    capsys.readouterr()
+    for age in ("99999999999d", "9999999999h", "3000000w"):
+        assert main(["list", "--since", age, "--json"]) == 0
+        assert [json.loads(line)["title"] for line in _out(capsys).splitlines()] == ["Ancient"]

@@ -80,3 +80,21 @@ def test_html_entities_in_titles_are_decoded():
     feed = parse_json_feed(json.dumps(doc))
     assert feed.title == "Blog – News"
     assert feed.entries[0].title == "Q&A"
+
+
+def test_a_json_feed_in_utf16_or_utf32_with_a_byte_order_mark_is_read():
+    document = json.dumps(
+        {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": "Caf\u00e9 news",
+            "items": [{"id": "1", "title": "\u00c9t\u00e9"}],
+        },
+        ensure_ascii=False,
+    )
+    for encoding in ("utf-16", "utf-16-be", "utf-32", "utf-8-sig"):
+        data = document.encode(encoding)
+        if encoding == "utf-16-be":
+            data = b"\xfe\xff" + data
+        feed = parse_feed(data, "https://news.example/feed.json", {})
+        assert (feed.kind, feed.error, feed.title) == ("jsonfeed", None, "Caf\u00e9 news"), encoding
+        assert [entry.title for entry in feed.entries] == ["\u00c9t\u00e9"]

@@ -26,7 +26,7 @@ from urllib.parse import urljoin, urlsplit
 
 from briefing.models import Article, content_hash
 from briefing.safety import clean_link, strip_controls
-from briefing.sources.charset import decode_document
+from briefing.sources.charset import byte_order_mark, decode_document
 from briefing.sources.dates import (
     entry_date,
     impossible_date,
@@ -208,7 +208,12 @@ def gunzip_capped(data: bytes, limit: int) -> bytes:
 
 def sniff_format(data: bytes | str) -> str:
     """'json', 'opml', 'html', 'xml' or 'empty', from the first meaningful characters."""
-    head = data[:4096].decode("utf-8", "replace") if isinstance(data, bytes) else data[:4096]
+    if isinstance(data, bytes):
+        # A UTF-16 or UTF-32 byte order mark decides the reading, or "{" would hide behind it.
+        encoding, start = byte_order_mark(data) or ("utf-8", 0)
+        head = data[start : start + 4096].decode(encoding, "replace")
+    else:
+        head = data[:4096]
     head = head.lstrip("\ufeff\x00 \t\r\n")
     if not head.replace("\x00", ""):
         return "empty"

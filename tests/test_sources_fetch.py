@@ -527,3 +527,20 @@ async def test_a_stored_validator_that_cannot_be_sent_is_left_out_of_the_request
     assert result.ok and result.body == RSS and result.state == FetchState('"v2"', None)
     assert "if-none-match" not in seen[0].headers
     assert "if-modified-since" not in seen[0].headers
+
+
+async def test_a_move_to_an_address_with_spaces_is_reported_as_the_address_requested():
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        if request.url.path == "/feed":
+            location = " /new feed/caf\u00e9.xml ".encode()
+            return httpx.Response(
+                301, headers=[(b"Location", location)], stream=httpx.ByteStream(b"")
+            )
+        return _response(200, content=RSS)
+
+    result = await _fetch(handler)
+    assert result.ok and seen[-1] == "https://m.example/new%20feed/caf%C3%A9.xml"
+    assert result.permanent_redirect == "https://m.example/new%20feed/caf%C3%A9.xml"

@@ -341,8 +341,11 @@ async def fetch_feed(
                     return done(error=f"redirected to an address that cannot be fetched: {exc}")
                 try:
                     status = response.status_code
-                    if status in _REDIRECTS and "location" in response.headers:
-                        target = urljoin(current, response.headers["location"].strip())
+                    location = response.headers.get("location")
+                    if status in _REDIRECTS and location is not None:
+                        # As the request will go: a space or a non-ASCII letter in the
+                        # Location percent-encoded, so a permanent move stores a usable address.
+                        target = str(httpx.URL(urljoin(current, location.strip())))
                         if target in seen:
                             return done(status=status, error=f"redirect loop back to {target}")
                         seen.add(target)

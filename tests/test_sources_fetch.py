@@ -544,3 +544,9 @@ async def test_a_move_to_an_address_with_spaces_is_reported_as_the_address_reque
     result = await _fetch(handler)
     assert result.ok and seen[-1] == "https://m.example/new%20feed/caf%C3%A9.xml"
     assert result.permanent_redirect == "https://m.example/new%20feed/caf%C3%A9.xml"
+
+
+@pytest.mark.parametrize("headers", [{"Location": ""}, {"Location": "  "}, {}])
+async def test_a_redirect_without_an_address_says_so(headers: dict[str, str]):
+    result = await _fetch(lambda request: _response(301, headers=headers))
+    assert result.error == "HTTP 301 redirect names no address"

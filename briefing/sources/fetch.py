@@ -342,6 +342,9 @@ async def fetch_feed(
                 try:
                     status = response.status_code
                     location = response.headers.get("location")
+                    if status in _REDIRECTS and not (location or "").strip():
+                        # Resolved against this address, an empty Location would read as a loop.
+                        return done(status=status, error=f"HTTP {status} redirect names no address")
                     if status in _REDIRECTS and location is not None:
                         # As the request will go: a space or a non-ASCII letter in the
                         # Location percent-encoded, so a permanent move stores a usable address.

@@ -365,3 +365,18 @@ def test_list_since_an_age_older_than_the_calendar_lists_everything(
     for age in ("99999999999d", "9999999999h", "3000000w"):
         assert main(["list", "--since", age, "--json"]) == 0
         assert [json.loads(line)["title"] for line in _out(capsys).splitlines()] == ["Ancient"]
+
+
+def test_entries_repeating_an_id_are_saved_once_and_not_updated_on_every_refresh(
+    isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    versions = [("g1", "Vote", "Mon, 02 Mar 2026 09:00:00 GMT", f"Version {n}.") for n in (1, 2, 3)]
+    feed = _feed_file(isolated / "repeats.xml", "Repeats", versions)
+    assert main(["add", str(feed)]) == 0
+    assert main(["refresh"]) == 0
+    assert "1 new, 0 updated" in _out(capsys)
+    feed.write_text(feed.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # read it again
+    assert main(["refresh"]) == 0
+    assert "0 new, 0 updated" in _out(capsys)
+    assert main(["check-feed", str(feed)]) == 0
+    assert "2 entries repeat an earlier entry's id or link; kept the last copy" in _out(capsys)

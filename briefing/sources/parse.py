@@ -44,6 +44,7 @@ __all__ = [
     "absolute_link",
     "body_text",
     "disarm_doctype",
+    "distinct_entries",
     "gunzip_capped",
     "impossible_dates_problem",
     "is_absolute_web",
@@ -195,6 +196,35 @@ def _set_clean(instance: object, name: str, value: object) -> None:
     """Set a field of a frozen dataclass from its `__post_init__`, only when it changed."""
     if value is not getattr(instance, name):
         object.__setattr__(instance, name, value)
+
+
+def distinct_entries(
+    entries: tuple[ParsedEntry, ...], problems: list[str]
+) -> tuple[ParsedEntry, ...]:
+    """`entries` with each repeated entry kept once, as its last copy, in document order.
+
+    The store takes entries with the same id (else the same link) as one article:
+    saving every copy would rewrite it once per copy on every refresh and report
+    each as "updated" although the feed never changed. The last copy is the one
+    saving them all would have left.
+    """
+    seen: set[tuple[str, str]] = set()
+    kept: list[ParsedEntry] = []
+    for entry in reversed(entries):
+        # Copies with the same text and neither id nor link are saved once without churn.
+        key = ("guid", entry.guid) if entry.guid else ("link", entry.link) if entry.link else None
+        if key is None or key not in seen:
+            if key is not None:
+                seen.add(key)
+            kept.append(entry)
+    repeated = len(entries) - len(kept)
+    if not repeated:
+        return entries
+    problems.append(
+        f"{repeated} {'entry repeats' if repeated == 1 else 'entries repeat'} an earlier "
+        "entry's id or link; kept the last copy of each"
+    )
+    return tuple(reversed(kept))
 
 
 def gunzip_capped(data: bytes, limit: int) -> bytes:
@@ -614,6 +644,7 @@ def _parse_xml(text: str, url: str, problems: list[str], encoding: str) -> Parse
     base = _link_base(url, site, self_url)
     impossible: list[str] = []
     entries = tuple(_entry(entry, kind or "rss", base, impossible) for entry in raw_entries)
+    entries = distinct_entries(entries, problems)
     if impossible:
         problems.append(impossible_dates_problem(impossible))
     undated = sum(1 for entry in entries if entry.published is None)

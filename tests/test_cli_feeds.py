@@ -380,3 +380,35 @@ def test_entries_repeating_an_id_are_saved_once_and_not_updated_on_every_refresh
     assert "0 new, 0 updated" in _out(capsys)
     assert main(["check-feed", str(feed)]) == 0
     assert "2 entries repeat an earlier entry's id or link; kept the last copy" in _out(capsys)
+
+
+def test_import_reads_no_more_of_an_endless_input_than_the_size_limit(
+    isolated: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import threading
+
+    import briefing.sources.opml
+
+    monkeypatch.setattr(briefing.sources.opml, "MAX_OPML_BYTES", 100_000)
+    pipe = isolated / "endless.opml"
+    os.mkfifo(pipe)
+    offered = 10_000_000
+    written = 0
+
+    def write() -> None:
+        nonlocal written
+        chunk = b"<opml>" + b" " * 65_530
+        try:
+            with open(pipe, "wb") as sink:
+                while written < offered:
+                    written += sink.write(chunk)
+        except BrokenPipeError:
+            pass  # the reader had enough
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    assert main(["import-opml", str(pipe)]) == 2
+    writer.join()
+    assert "larger than 100,000 bytes" in capsys.readouterr().err
+    assert written < offered

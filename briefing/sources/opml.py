@@ -27,6 +27,7 @@ from briefing.sources.parse import disarm_doctype, normalise_declaration
 
 __all__ = [
     "MAX_FOLDER_DEPTH",
+    "MAX_OPML_BYTES",
     "OpmlDocument",
     "OpmlFeed",
     "import_refusal",

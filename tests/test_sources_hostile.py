@@ -81,6 +81,21 @@ def test_tags_that_never_close_in_a_body_are_read_in_linear_time(opener: bytes):
     assert html_to_text("<p>end</p>" + "<b" * 300_000) == "end"
 
 
+def test_a_huge_link_full_of_dots_is_resolved_in_linear_time():
+    # Checking whether it looked like a path backtracked once per dot: minutes for this one.
+    link = "a." * 500_000 + " b"
+    data = (
+        b'<rss version="2.0"><channel><title>t</title><link>https://x.example/</link>'
+        b"<item><title>Long</title><link>" + link.encode() + b"</link></item>"
+        b"<item><title>Short</title><link>story/1</link></item></channel></rss>"
+    )
+    feed = parse_feed(data, "https://x.example/feed")
+    assert [entry.link for entry in feed.entries] == [
+        "a." * 500_000 + " b",
+        "https://x.example/story/1",
+    ]
+
+
 def test_deeply_nested_xml_elements_do_not_crash():
     data = SMALL_RSS.replace(b"<guid>", b"<x>" * 20_000 + b"</x>" * 20_000 + b"<guid>")
     feed = parse_feed(data, "f.xml")

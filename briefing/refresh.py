@@ -23,12 +23,14 @@ import asyncio
 import collections
 import concurrent.futures
 import dataclasses
+import errno
 import functools
 import inspect
 import itertools
 import logging
 import os
 import queue
+import stat
 import threading
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -171,11 +173,15 @@ def _name(feed: FeedStatus, parsed: ParsedFeed | None) -> str:
 
 
 def _file_validator(path: Path) -> str:
-    stat = path.stat()
-    return f"file:{stat.st_mtime_ns}:{stat.st_size}"
+    info = path.stat()
+    return f"file:{info.st_mtime_ns}:{info.st_size}"
 
 
 def _read_local(path: Path, limit: int) -> bytes:
+    # Opening a named pipe waits for a writer, and a device may never end: either would hold
+    # the refresh (and the database) with no deadline. A subscription is a regular file.
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise OSError(errno.EINVAL, "not a regular file")
     with open(path, "rb") as handle:
         data = handle.read(limit + 1)
     if len(data) > limit:

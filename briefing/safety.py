@@ -37,10 +37,12 @@ _CONTROLS = re.compile(
     r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]"
 )
 
-# What stored text may not hold: C0 controls, DEL, C1 controls (bodies keep tab and newline).
-_STORED_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_STORED_CONTROLS_IN_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# What stored text may not hold: C0 controls, DEL, C1 controls (bodies keep tab and newline),
+# and lone surrogates (a JSON "\ud800" escape), which cannot be written as UTF-8 at all.
+_STORED_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_STORED_CONTROLS_IN_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _LINK_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
 _ASCII_CONTROLS = dict.fromkeys([*range(0x20), 0x7F])
 _ASCII_CONTROLS_IN_LINES = dict.fromkeys([*range(0x09), *range(0x0B, 0x20), 0x7F])
 
@@ -89,7 +91,8 @@ def web_link_problem(url: str) -> str | None:
 def strip_controls(text: str, *, lines: bool = False) -> str:
     """`text` without escape sequences (parameters included) or C0, DEL and C1 controls.
 
-    For text that is stored: `lines` keeps tab and newline (bodies). Unlike
+    For text that is stored: `lines` keeps tab and newline (bodies). A lone
+    surrogate, which no database or terminal can take, becomes U+FFFD. Unlike
     `plain` it keeps bidi marks and zero-width joiners, which Arabic, Hebrew
     or Persian text needs, and never cuts.
     """
@@ -102,7 +105,13 @@ def strip_controls(text: str, *, lines: bool = False) -> str:
             return text
     elif controls.search(text) is None:
         return text
-    return controls.sub("", _ESCAPES.sub("", text))
+    return controls.sub(_removed, _ESCAPES.sub("", text))
+
+
+def _removed(match: re.Match[str]) -> str:
+    """What a control or a lone surrogate leaves: nothing, or U+FFFD for the surrogate,
+    as a UTF-8 decoder would give for bytes it cannot read."""
+    return "\ufffd" if match.group() >= "\ud800" else ""
 
 
 def clean_link(url: str) -> str:
@@ -112,6 +121,8 @@ def clean_link(url: str) -> str:
     either end stripped, and any other control percent-encoded (ESC as %1B).
     Removing them instead would make the link point somewhere else.
     """
+    if not url.isascii():
+        url = _SURROGATES.sub("\ufffd", url)
     if _LINK_CONTROLS.search(url) is None:
         return url
     url = url.replace("\t", "").replace("\r", "").replace("\n", "")

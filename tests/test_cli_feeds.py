@@ -312,3 +312,103 @@ def test_a_reading_command_reads_while_another_briefing_writes(
 def test_errors_name_the_command_they_come_from(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["related", "999"]) == 2
     assert capsys.readouterr().err.startswith("briefing related: ")
+
+
+def test_an_argument_that_is_not_utf8_is_a_usage_error_not_a_traceback(
+    isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = _feed_file(isolated / "feed.xml", "Feed", [])
+    # How Python hands over the bytes b"Bad\xff" from a UTF-8 command line.
+    not_utf8 = "Bad\udcff"
+    assert main(["add", str(feed), "--title", not_utf8]) == 2
+    assert "briefing add: 'Bad\\xff' is not UTF-8 text" in capsys.readouterr().err
+    assert main(["add", str(feed)]) == 0
+    for command in (["remove", not_utf8], ["list", "--feed", not_utf8]):
+        assert main(command) == 2
+        assert "is not UTF-8 text" in capsys.readouterr().err
+    assert main(["feeds", "--json"]) == 0
+    assert [json.loads(line)["title"] for line in _out(capsys).splitlines()] == [str(feed)]
+
+
+def test_a_title_or_folder_given_to_add_is_stored_as_one_printable_line(
+    isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    named = _feed_file(isolated / "named.xml", "Named", [])
+    blank = _feed_file(isolated / "blank.xml", "Own Title", [])
+    escaped = _feed_file(isolated / "escaped.xml", "Escaped", [])
+    given = 'Q "quoted" & <b>\nsecond\tline'
+    assert main(["add", str(named), "--title", given, "--folder", " News /\x1b[1mWorld\n/"]) == 0
+    assert main(["add", str(blank), "--title", "   "]) == 0
+    assert main(["add", str(escaped), "--title", "\x1b[31m\x07"]) == 0
+    assert main(["refresh"]) == 0
+    capsys.readouterr()
+    assert main(["feeds", "--json"]) == 0
+    records = {Path(r["url"]).name: r for r in map(json.loads, _out(capsys).splitlines())}
+    assert records["named.xml"]["title"] == 'Q "quoted" & <b> second line'
+    assert records["named.xml"]["folder"] == "News/World"
+    # A name with nothing printable in it leaves the feed its own title.
+    assert records["blank.xml"]["title"] == "Own Title"
+    assert records["escaped.xml"]["title"] == "Escaped"
+
+
+def test_list_since_an_age_older_than_the_calendar_lists_everything(
+    isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = _feed_file(
+        isolated / "old.xml",
+        "Old",
+        [("1", "Ancient", "Mon, 02 Mar 1970 09:00:00 GMT", "Long ago.")],
+    )
+    assert main(["add", str(feed)]) == 0
+    assert main(["refresh"]) == 0
+    capsys.readouterr()
+    for age in ("99999999999d", "9999999999h", "3000000w"):
+        assert main(["list", "--since", age, "--json"]) == 0
+        assert [json.loads(line)["title"] for line in _out(capsys).splitlines()] == ["Ancient"]
+
+
+def test_entries_repeating_an_id_are_saved_once_and_not_updated_on_every_refresh(
+    isolated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    versions = [("g1", "Vote", "Mon, 02 Mar 2026 09:00:00 GMT", f"Version {n}.") for n in (1, 2, 3)]
+    feed = _feed_file(isolated / "repeats.xml", "Repeats", versions)
+    assert main(["add", str(feed)]) == 0
+    assert main(["refresh"]) == 0
+    assert "1 new, 0 updated" in _out(capsys)
+    feed.write_text(feed.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # read it again
+    assert main(["refresh"]) == 0
+    assert "0 new, 0 updated" in _out(capsys)
+    assert main(["check-feed", str(feed)]) == 0
+    assert "2 entries repeat an earlier entry's id or link; kept the last copy" in _out(capsys)
+
+
+def test_import_reads_no_more_of_an_endless_input_than_the_size_limit(
+    isolated: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import threading
+
+    import briefing.sources.opml
+
+    monkeypatch.setattr(briefing.sources.opml, "MAX_OPML_BYTES", 100_000)
+    pipe = isolated / "endless.opml"
+    os.mkfifo(pipe)
+    offered = 10_000_000
+    written = 0
+
+    def write() -> None:
+        nonlocal written
+        chunk = b"<opml>" + b" " * 65_530
+        try:
+            with open(pipe, "wb") as sink:
+                while written < offered:
+                    written += sink.write(chunk)
+        except BrokenPipeError:
+            pass  # the reader had enough
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    assert main(["import-opml", str(pipe)]) == 2
+    writer.join()
+    assert "larger than 100,000 bytes" in capsys.readouterr().err
+    assert written < offered

@@ -140,6 +140,30 @@ def test_missing_local_file_fails_that_feed_only(store: Store, tmp_path: Path) -
     }
 
 
+def test_a_local_feed_replaced_by_a_named_pipe_fails_that_feed_only(
+    store: Store, tmp_path: Path
+) -> None:
+    import os
+    import threading
+
+    good = tmp_path / "good.xml"
+    good.write_bytes(rss("Good", [("a", "One", "Text.")]))
+    pipe = tmp_path / "pipe.xml"
+    os.mkfifo(pipe)
+    store.add_feed(str(good))
+    store.add_feed(str(pipe))
+    # Someone writes a feed into the pipe once a reader opens it; a refresh must not wait.
+    writer = threading.Thread(target=pipe.write_bytes, args=(rss("Pipe", [("p", "P", "T.")]),))
+    writer.start()
+    report = _refresh(store)
+    release = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)  # lets a writer still waiting finish
+    writer.join()
+    os.close(release)
+    assert report.new == 1
+    [failed] = report.failed
+    assert failed.url == str(pipe) and "not a regular file" in (failed.error or "")
+
+
 def test_served_feeds_use_conditional_get_and_report_failures(store: Store, farm: Farm) -> None:
     farm.documents["/news.xml"] = rss(
         "Wire", [(f"w{n}", f"Item {n}", f"Body {n}") for n in range(5)]

@@ -182,3 +182,33 @@ def test_nothing_stored_carries_controls(isolated: Path, capsys: pytest.CaptureF
         assert records
         strings = [value for record in records for value in record.values()]
         assert not any(IN_BODY.search(value) for value in strings if isinstance(value, str))
+
+
+def test_lone_surrogates_from_json_escapes_are_stored_as_replacement_characters(
+    isolated: Path, capsys: pytest.CaptureFixture[str]
+):
+    # json.dumps writes each lone surrogate as a "\udxxx" escape, which json.loads reads back.
+    item = {
+        "id": "id\ud800",
+        "title": "Title \udc00 end",
+        "content_text": "Body \udfff text.",
+        "url": "https://x.example/\ud800",
+        "authors": [{"name": "Ann \ud83d"}],
+    }
+    document = {"version": "https://jsonfeed.org/version/1.1", "title": "S\ud800", "items": [item]}
+    hostile = isolated / "surrogates.json"
+    hostile.write_text(json.dumps(document), encoding="ascii")
+    plain_feed = isolated / "plain.json"
+    plain_feed.write_text(
+        json.dumps({**document, "title": "Plain", "items": [{"id": "p", "title": "Fine"}]}),
+        encoding="ascii",
+    )
+    assert main(["check-feed", str(hostile)]) == 0
+    assert "Title \ufffd end" in capsys.readouterr().out
+    assert main(["add", str(hostile)]) == 0
+    assert main(["add", str(plain_feed)]) == 0
+    assert main(["refresh"]) == 0
+    capsys.readouterr()
+    assert main(["list", "--json"]) == 0
+    titles = sorted(json.loads(line)["title"] for line in capsys.readouterr().out.splitlines())
+    assert titles == ["Fine", "Title \ufffd end"]

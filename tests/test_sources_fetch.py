@@ -485,3 +485,68 @@ async def test_cancelling_fetch_all_stops_every_fetch(server: str):
     pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
     assert pending == []  # no fetcher left running against a closed client
     assert landed == [] and asyncio.get_running_loop().time() - started < 5
+
+
+async def test_an_error_quoting_the_server_keeps_no_escape_sequence():
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(
+            500,
+            stream=httpx.ByteStream(b""),
+            extensions={"reason_phrase": b"\x1b]0;owned\x07\x1b[31mBroken\x1b[0m"},
+        )
+
+    result = await _fetch(handler)
+    assert result.error == "HTTP 500 Broken"
+
+
+async def test_validators_that_cannot_be_sent_back_are_not_kept():
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        headers = [
+            (b"ETag", '"caf\u00e9"'.encode()),
+            (b"Last-Modified", b"Wed, 21 Oct 2026 \x1b[31m07:28:00 GMT"),
+        ]
+        return httpx.Response(200, headers=headers, stream=httpx.ByteStream(RSS))
+
+    first = await _fetch(handler)
+    assert first.ok and first.state == FetchState()
+    second = await _fetch(handler, state=first.state)
+    assert second.ok and second.body == RSS and len(seen) == 2
+
+
+async def test_a_stored_validator_that_cannot_be_sent_is_left_out_of_the_request():
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return _response(200, content=RSS, headers={"ETag": '"v2"'})
+
+    result = await _fetch(handler, state=FetchState('"caf\u00e9"', "Mi\u00e9, 21 Okt"))
+    assert result.ok and result.body == RSS and result.state == FetchState('"v2"', None)
+    assert "if-none-match" not in seen[0].headers
+    assert "if-modified-since" not in seen[0].headers
+
+
+async def test_a_move_to_an_address_with_spaces_is_reported_as_the_address_requested():
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        if request.url.path == "/feed":
+            location = " /new feed/caf\u00e9.xml ".encode()
+            return httpx.Response(
+                301, headers=[(b"Location", location)], stream=httpx.ByteStream(b"")
+            )
+        return _response(200, content=RSS)
+
+    result = await _fetch(handler)
+    assert result.ok and seen[-1] == "https://m.example/new%20feed/caf%C3%A9.xml"
+    assert result.permanent_redirect == "https://m.example/new%20feed/caf%C3%A9.xml"
+
+
+@pytest.mark.parametrize("headers", [{"Location": ""}, {"Location": "  "}, {}])
+async def test_a_redirect_without_an_address_says_so(headers: dict[str, str]):
+    result = await _fetch(lambda request: _response(301, headers=headers))
+    assert result.error == "HTTP 301 redirect names no address"

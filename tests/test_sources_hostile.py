@@ -70,6 +70,32 @@ def test_deeply_nested_markup_in_a_body_is_read_quickly_as_text():
     assert feed.entries[0].body.endswith("deep text")
 
 
+@pytest.mark.parametrize("opener", [b"&lt;b", b"&lt;p ", b"&lt;a href='x' "])
+def test_tags_that_never_close_in_a_body_are_read_in_linear_time(opener: bytes):
+    # Tag openers with no '>' after them cost the depth check cubic time: a 10 kB body
+    # took minutes, this one centuries.
+    data = b'<rss version="2.0"><channel><title>t</title><item><title>Unclosed</title>'
+    body = b"&lt;p&gt;kept" + opener * 200_000
+    feed = parse_feed(data + b"<description>" + body + b"</description></item></channel></rss>")
+    assert feed.error is None and [entry.body for entry in feed.entries] == ["kept"]
+    assert html_to_text("<p>end</p>" + "<b" * 300_000) == "end"
+
+
+def test_a_huge_link_full_of_dots_is_resolved_in_linear_time():
+    # Checking whether it looked like a path backtracked once per dot: minutes for this one.
+    link = "a." * 500_000 + " b"
+    data = (
+        b'<rss version="2.0"><channel><title>t</title><link>https://x.example/</link>'
+        b"<item><title>Long</title><link>" + link.encode() + b"</link></item>"
+        b"<item><title>Short</title><link>story/1</link></item></channel></rss>"
+    )
+    feed = parse_feed(data, "https://x.example/feed")
+    assert [entry.link for entry in feed.entries] == [
+        "a." * 500_000 + " b",
+        "https://x.example/story/1",
+    ]
+
+
 def test_deeply_nested_xml_elements_do_not_crash():
     data = SMALL_RSS.replace(b"<guid>", b"<x>" * 20_000 + b"</x>" * 20_000 + b"<guid>")
     feed = parse_feed(data, "f.xml")

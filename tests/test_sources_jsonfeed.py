@@ -80,3 +80,33 @@ def test_html_entities_in_titles_are_decoded():
     feed = parse_json_feed(json.dumps(doc))
     assert feed.title == "Blog – News"
     assert feed.entries[0].title == "Q&A"
+
+
+def test_a_json_feed_in_utf16_or_utf32_with_a_byte_order_mark_is_read():
+    document = json.dumps(
+        {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": "Caf\u00e9 news",
+            "items": [{"id": "1", "title": "\u00c9t\u00e9"}],
+        },
+        ensure_ascii=False,
+    )
+    for encoding in ("utf-16", "utf-16-be", "utf-32", "utf-8-sig"):
+        data = document.encode(encoding)
+        if encoding == "utf-16-be":
+            data = b"\xfe\xff" + data
+        feed = parse_feed(data, "https://news.example/feed.json", {})
+        assert (feed.kind, feed.error, feed.title) == ("jsonfeed", None, "Caf\u00e9 news"), encoding
+        assert [entry.title for entry in feed.entries] == ["\u00c9t\u00e9"]
+
+
+def test_items_repeating_an_id_are_kept_once_as_the_last_copy():
+    items = [
+        {"id": "1", "title": "First"},
+        {"id": "2", "title": "Other"},
+        {"id": "1", "title": "First, corrected"},
+    ]
+    document = {"version": "https://jsonfeed.org/version/1.1", "items": items}
+    feed = parse_json_feed(json.dumps(document))
+    assert [entry.title for entry in feed.entries] == ["Other", "First, corrected"]
+    assert any("1 entry repeats" in problem for problem in feed.problems)

@@ -193,3 +193,27 @@ def test_only_web_feeds_are_importable_from_an_opml_list(url: str, reason: str |
         assert refusal is None
     else:
         assert refusal is not None and reason in refusal
+
+
+def test_stray_quotes_in_a_damaged_list_are_read_in_linear_time():
+    # Read from every '<', each stray quote sent the old reader to the end of the file:
+    # hours for this one.
+    first = b'<outline text="Kept" xmlUrl="https://a.example/feed"/>'
+    data = b"<opml><head>" + b"<title>" * 14_000 + b"<body>" + first + b'<outline a="' * 200_000
+    doc = parse_opml(data)
+    assert [feed.url for feed in doc.feeds] == ["https://a.example/feed"]
+    assert doc.title is None and doc.error is not None and "ends early" in doc.error
+
+
+def test_a_raw_quote_inside_a_value_loses_that_outline_only():
+    data = (
+        b'<opml><body><outline text="5" tall" xmlUrl="https://a.example/1"/>\n'
+        b'<outline text="B" xmlUrl="https://b.example/2"/>\n'
+        b'<outline text="C & D" xmlUrl="https://c.example/3"/></body></opml>'
+    )
+    doc = parse_opml(data)
+    assert [(feed.url, feed.title) for feed in doc.feeds] == [
+        ("https://b.example/2", "B"),
+        ("https://c.example/3", "C & D"),
+    ]
+    assert doc.error is None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Collection, Sequence
 
@@ -95,12 +96,25 @@ def _command_names() -> list[str]:
     return sorted(owners)
 
 
+def _has_surrogate(text: str) -> bool:
+    return not text.isascii() and any("\ud800" <= char <= "\udfff" for char in text)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the process exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser, owners = _command_parser()
     command = _command_name(args_list, owners)
     program = f"briefing {command}" if command else "briefing"
+    undecodable = next((arg for arg in args_list if _has_surrogate(arg)), None)
+    if undecodable is not None:
+        # Python keeps bytes that are not UTF-8 as lone surrogates, which neither the
+        # database nor the terminal can take: refuse the word instead of failing later.
+        shown = repr(os.fsencode(undecodable))[1:]
+        print(
+            f"{program}: {shown} is not UTF-8 text; give names and paths as UTF-8", file=sys.stderr
+        )
+        return 2
     try:
         if command is not None:
             args = parser.parse_args(args_list)
@@ -120,7 +134,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # The reader of our output went away (`briefing list | head`): not an error.
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

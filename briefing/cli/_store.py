@@ -88,7 +88,10 @@ def parse_since(text: str) -> datetime:
     if relative:
         count, unit = int(relative.group(1)), relative.group(2).lower()
         hours = {"h": 1, "d": 24, "w": 24 * 7}[unit] * count
-        return datetime.now(UTC) - timedelta(hours=hours)
+        try:
+            return datetime.now(UTC) - timedelta(hours=hours)
+        except OverflowError:  # further back than the calendar goes: every article is newer
+            return datetime.min.replace(tzinfo=UTC)
     try:
         when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError as exc:

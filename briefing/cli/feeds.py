@@ -189,11 +189,14 @@ def run_feeds(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace) -> int:
     from briefing.cli._store import open_store
     from briefing.safety import plain
-    from briefing.sources.opml import import_refusal, parse_opml
+    from briefing.sources.opml import MAX_OPML_BYTES, import_refusal, parse_opml
 
     path = Path(args.file).expanduser()
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            # One byte past the limit is enough for parse_opml to refuse the file: a device
+            # such as /dev/zero or an endless pipe is never read into memory whole.
+            data = handle.read(MAX_OPML_BYTES + 1)
     except OSError as exc:
         print(
             f"briefing import-opml: {path}: cannot be read ({exc.strerror or exc})", file=sys.stderr

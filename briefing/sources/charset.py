@@ -13,7 +13,7 @@ import codecs
 import re
 from dataclasses import dataclass
 
-__all__ = ["DecodedText", "charset_from_content_type", "decode_document"]
+__all__ = ["DecodedText", "byte_order_mark", "charset_from_content_type", "decode_document"]
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -90,20 +90,29 @@ def _guess(data: bytes) -> str:
     return encoding
 
 
+def byte_order_mark(data: bytes) -> tuple[str, int] | None:
+    """The encoding a byte order mark at the start of `data` names, and the mark's length."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding, len(bom)
+    return None
+
+
 def decode_document(data: bytes, content_type: str | None = None) -> DecodedText:
     """Decode `data`, reporting a lying or missing declaration as a problem."""
     problems: list[str] = []
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            body = data[len(bom) :]
-            text = _try(body, encoding)
-            if text is not None:
-                return DecodedText(text, encoding)
-            guessed = _guess(body)
-            problems.append(
-                f"starts with a {encoding} byte order mark but holds other bytes; read as {guessed}"
-            )
-            return DecodedText(body.decode(guessed, errors="replace"), guessed, tuple(problems))
+    marked = byte_order_mark(data)
+    if marked is not None:
+        encoding, length = marked
+        body = data[length:]
+        text = _try(body, encoding)
+        if text is not None:
+            return DecodedText(text, encoding)
+        guessed = _guess(body)
+        problems.append(
+            f"starts with a {encoding} byte order mark but holds other bytes; read as {guessed}"
+        )
+        return DecodedText(body.decode(guessed, errors="replace"), guessed, tuple(problems))
     for pattern, encoding in _NULL_PATTERNS:
         if data.startswith(pattern):
             return DecodedText(data.decode(encoding, errors="replace"), encoding)

@@ -34,6 +34,7 @@ import httpx
 
 from briefing.config import NetworkSettings
 from briefing.processes import spawn_pool
+from briefing.safety import strip_controls
 from briefing.sources.hostqueue import HostQueue
 from briefing.sources.parse import ParsedFeed, parse_feed, parser_process_started
 
@@ -59,6 +60,7 @@ ACCEPT = (
 _REDIRECTS = (301, 302, 303, 307, 308)
 _PERMANENT = (301, 308)
 _MAX_AGE = re.compile(r"(?:^|,)\s*(s-maxage|max-age)\s*=\s*\"?(\d+)", re.I)
+_HEADER_TEXT = re.compile(r"[\x20-\x7e]+")
 _CHUNK = 65_536
 # A leftover body up to this size is read to the end so its connection can be kept.
 _REUSE_BODY_LIMIT = 16_384
@@ -92,6 +94,12 @@ class FetchResult:
     max_age: float | None = None
     error: str | None = None
     elapsed: float = 0.0
+
+    def __post_init__(self) -> None:
+        # An error can quote the server (a status line's reason phrase, a Location): it is
+        # stored and shown, so it keeps no escape sequence or control character.
+        if self.error:
+            object.__setattr__(self, "error", strip_controls(self.error))
 
     @property
     def not_modified(self) -> bool:
@@ -197,6 +205,18 @@ def _seconds(value: str | None, now: float) -> float | None:
     return max(0.0, when.timestamp() - now)
 
 
+def _validator(value: str | None) -> str | None:
+    """An ETag or Last-Modified worth keeping: one that can be sent back as it came.
+
+    A request header must be printable ASCII. A server that sends "café" (or a
+    control character) in one would otherwise have every later request to that
+    feed fail before it leaves, for as long as the value stays stored.
+    """
+    if not value or not _HEADER_TEXT.fullmatch(value):
+        return None
+    return value
+
+
 def _max_age(headers: httpx.Headers) -> float | None:
     cache = headers.get("cache-control", "")
     if "no-store" in cache.lower() or "no-cache" in cache.lower():
@@ -287,10 +307,12 @@ async def fetch_feed(
     redirected = False
     seen = {url}
     headers = {"Accept": accept}
-    if state.etag:
-        headers["If-None-Match"] = state.etag
-    if state.last_modified:
-        headers["If-Modified-Since"] = state.last_modified
+    etag = _validator(state.etag)
+    last_modified = _validator(state.last_modified)
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
 
     def done(**values: object) -> FetchResult:
         # Only a move that ends in a working feed is worth rewriting the subscription for.
@@ -319,8 +341,14 @@ async def fetch_feed(
                     return done(error=f"redirected to an address that cannot be fetched: {exc}")
                 try:
                     status = response.status_code
-                    if status in _REDIRECTS and "location" in response.headers:
-                        target = urljoin(current, response.headers["location"].strip())
+                    location = response.headers.get("location")
+                    if status in _REDIRECTS and not (location or "").strip():
+                        # Resolved against this address, an empty Location would read as a loop.
+                        return done(status=status, error=f"HTTP {status} redirect names no address")
+                    if status in _REDIRECTS and location is not None:
+                        # As the request will go: a space or a non-ASCII letter in the
+                        # Location percent-encoded, so a permanent move stores a usable address.
+                        target = str(httpx.URL(urljoin(current, location.strip())))
                         if target in seen:
                             return done(status=status, error=f"redirect loop back to {target}")
                         seen.add(target)
@@ -332,16 +360,16 @@ async def fetch_feed(
                     common = {
                         "status": status,
                         "headers": simple,
-                        "etag": response.headers.get("etag") or state.etag,
-                        "last_modified": response.headers.get("last-modified")
-                        or state.last_modified,
+                        "etag": _validator(response.headers.get("etag")) or etag,
+                        "last_modified": _validator(response.headers.get("last-modified"))
+                        or last_modified,
                         "max_age": _max_age(response.headers),
                         "retry_after": _seconds(response.headers.get("retry-after"), time.time())
                         if status in (429, 503)
                         else None,
                     }
                     if status == 304:
-                        if not (state.etag or state.last_modified):
+                        if not (etag or last_modified):
                             # Nothing was asked conditionally, so there is no copy to keep.
                             common.update(etag=None, last_modified=None)
                             return done(**common, error="HTTP 304 Not Modified to a first request")
@@ -357,8 +385,8 @@ async def fetch_feed(
                         )
                     except (ValueError, zlib.error) as exc:
                         return done(**common, error=f"cannot decode the body: {exc}")
-                    common["etag"] = response.headers.get("etag")
-                    common["last_modified"] = response.headers.get("last-modified")
+                    common["etag"] = _validator(response.headers.get("etag"))
+                    common["last_modified"] = _validator(response.headers.get("last-modified"))
                     return done(**common, body=body)
                 finally:
                     await _release(response)

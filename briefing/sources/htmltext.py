@@ -45,7 +45,9 @@ _BLOCK = {
 _DROP = "script, style, noscript, template, iframe, object, embed, svg, form, nav, button, head"
 MAX_HTML = 5_000_000
 MAX_DEPTH = 200
-_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)[^>]*?(/?)>")
+# Possessive, so a '<' with no '>' after it fails at once instead of retrying every split of
+# the rest ("<b<b<b..." was cubic); the search also stops at the last '>'.
+_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*+)([^>]*+)>")
 # Void elements and those the parser closes implicitly never deepen the tree.
 _NOT_NESTING = {
     "area",
@@ -105,9 +107,9 @@ def _flatten_deep(markup: str, limit: int = MAX_DEPTH) -> str:
     pieces: list[str] = []
     last = 0
     changed = False
-    for match in _TAG.finditer(markup):
-        closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
-        if name in _NOT_NESTING or self_closing:
+    for match in _TAG.finditer(markup, 0, markup.rfind(">") + 1):
+        closing, name = match.group(1), match.group(2).lower()
+        if name in _NOT_NESTING or match.group(3).endswith("/"):
             continue
         if closing:
             depth = max(0, depth - 1)

@@ -19,6 +19,7 @@ from briefing.sources.parse import (
     ParsedFeed,
     absolute_link,
     body_text,
+    distinct_entries,
     is_absolute_web,
     plain_text,
 )
@@ -157,13 +158,14 @@ def parse_json_feed(
         entry = _item(item, index, base, problems)
         if entry is not None:
             entries.append(entry)
+    kept = distinct_entries(tuple(entries), problems)
     return ParsedFeed(
         url=url,
         kind="jsonfeed",
         title=plain_text(title) if title else None,
         link=home_absolute,
         self_url=feed_absolute,
-        entries=tuple(entries),
+        entries=kept,
         problems=tuple(problems),
         encoding=encoding,
     )

@@ -27,6 +27,7 @@ from briefing.sources.parse import disarm_doctype, normalise_declaration
 
 __all__ = [
     "MAX_FOLDER_DEPTH",
+    "MAX_OPML_BYTES",
     "OpmlDocument",
     "OpmlFeed",
     "import_refusal",
@@ -38,9 +39,12 @@ MAX_OPML_BYTES = 20_000_000
 # Real lists nest a few folders; a path hundreds of names long is unreadable in every listing.
 MAX_FOLDER_DEPTH = 16
 _BARE_AMPERSAND = re.compile(r"&(?!#\d+;|#x[0-9a-fA-F]+;|[A-Za-z][\w.-]*;)")
-_TAG = re.compile(r"<(/?)([A-Za-z][\w:.-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.S)
+_TAG_START = re.compile(r"<(/?)([A-Za-z][\w:.-]*)")
+# What a walk through a tag's attributes stops at: its end, or a quote to skip past.
+_TAG_MARK = re.compile(r"[>\"']")
 _ATTRIBUTE = re.compile(r"([A-Za-z_][\w:.-]*)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
-_TITLE = re.compile(r"<title>(.*?)</title>", re.S | re.I)
+_TITLE_OPEN = re.compile(r"<title>", re.I)
+_TITLE_CLOSE = re.compile(r"</title>", re.I)
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 
 
@@ -165,14 +169,75 @@ def _is_outline(element: ElementTree.Element) -> bool:
     return isinstance(element.tag, str) and element.tag.lower() == "outline"
 
 
+class _TagEnds:
+    """Where each tag ends in a damaged document, in time linear in its length.
+
+    A stray quote can leave the rest of a file inside an attribute value, so a
+    tag read from there never ends, and neither does one read from any later
+    '<' that meets that quote the same way. Tried from every '<', a regular
+    expression would walk to the end of the text each time (a 2 MB file took
+    hours). Here a walk stops at a quote or '>' an earlier failed walk passed:
+    each is walked past at most once.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        # 1 at each quote from which a walk, outside any value, never finds a '>'.
+        self.dead = bytearray(len(text) + 1)
+        self.dead[len(text)] = 1
+        self._ahead = (0, -1)  # (from, mark): the next mark from any start in between
+
+    def end(self, start: int) -> int:
+        """The index of the '>' ending the tag whose attributes begin at `start`, or -1."""
+        text = self.text
+        walked: list[int] = []
+        mark = self._mark_after(start)
+        while not self.dead[mark]:
+            if text[mark] == ">":
+                return mark
+            walked.append(mark)
+            close = text.find(text[mark], mark + 1)
+            if close < 0:
+                break
+            found = _TAG_MARK.search(text, close + 1)
+            mark = found.start() if found else len(text)
+        for position in walked:
+            self.dead[position] = 1
+        return -1
+
+    def _mark_after(self, start: int) -> int:
+        # Tags are tried left to right, so one search serves every start before its mark.
+        since, mark = self._ahead
+        if since <= start <= mark:
+            return mark
+        found = _TAG_MARK.search(self.text, start)
+        mark = found.start() if found else len(self.text)
+        self._ahead = (start, mark)
+        return mark
+
+
+def _title(text: str) -> str | None:
+    opened = _TITLE_OPEN.search(text, 0, 100_000)
+    closed = _TITLE_CLOSE.search(text, opened.end(), 100_000) if opened else None
+    if opened is None or closed is None:
+        return None
+    return _line(html.unescape(text[opened.end() : closed.start()]))
+
+
 def _scan(text: str) -> tuple[str | None, _Builder | None, bool]:
     """Tag-level reading for documents no XML parser accepts; says whether </opml> was seen."""
-    match = _TITLE.search(text, 0, 100_000)
-    title = _line(html.unescape(match.group(1))) if match else None
+    title = _title(text)
     builder: _Builder | None = None
     closed = False
-    for tag in _TAG.finditer(text):
-        closing, name, rest = tag.group(1), tag.group(2).lower(), tag.group(3)
+    ends = _TagEnds(text)
+    position = 0
+    while (tag := _TAG_START.search(text, position)) is not None:
+        end = ends.end(tag.end())
+        if end < 0:  # never closed: not a tag, but a '<' further on may start one
+            position = tag.start() + 1
+            continue
+        position = end + 1
+        closing, name, rest = tag.group(1), tag.group(2).lower(), text[tag.end() : end]
         if name == "body" and not closing:
             builder = builder or _Builder()
         elif name == "opml" and closing:

@@ -26,7 +26,7 @@ from urllib.parse import urljoin, urlsplit
 
 from briefing.models import Article, content_hash
 from briefing.safety import clean_link, strip_controls
-from briefing.sources.charset import decode_document
+from briefing.sources.charset import byte_order_mark, decode_document
 from briefing.sources.dates import (
     entry_date,
     impossible_date,
@@ -44,6 +44,7 @@ __all__ = [
     "absolute_link",
     "body_text",
     "disarm_doctype",
+    "distinct_entries",
     "gunzip_capped",
     "impossible_dates_problem",
     "is_absolute_web",
@@ -78,7 +79,8 @@ _SKIPPED = (("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>"))
 _DOCTYPE_MARK = re.compile(r"[\"'\[\]>]|<!--|<\?")
 _FIRST_ELEMENT = re.compile(r"<([A-Za-z_][\w.:-]*)")
 # Only text shaped like a path or query is resolved: "Link to story" stays as written.
-_RELATIVE_REFERENCE = re.compile(r"^(?:[/?#.]|[^\s/?#]*[/.][^\s]*$)")
+_SPACE = re.compile(r"\s")
+_PATH_MARK = re.compile(r"[/?#.]")
 _LOOKS_LIKE_HTML = re.compile(
     r"</?(?:a|b|i|u|s|em|strong|p|br|hr|span|div|img|code|pre|sup|sub|small|big|font|ul|ol|li"
     r"|blockquote|table|h[1-6])\b[^<>]*>|<!--|<!\[CDATA\[",
@@ -197,6 +199,35 @@ def _set_clean(instance: object, name: str, value: object) -> None:
         object.__setattr__(instance, name, value)
 
 
+def distinct_entries(
+    entries: tuple[ParsedEntry, ...], problems: list[str]
+) -> tuple[ParsedEntry, ...]:
+    """`entries` with each repeated entry kept once, as its last copy, in document order.
+
+    The store takes entries with the same id (else the same link) as one article:
+    saving every copy would rewrite it once per copy on every refresh and report
+    each as "updated" although the feed never changed. The last copy is the one
+    saving them all would have left.
+    """
+    seen: set[tuple[str, str]] = set()
+    kept: list[ParsedEntry] = []
+    for entry in reversed(entries):
+        # Copies with the same text and neither id nor link are saved once without churn.
+        key = ("guid", entry.guid) if entry.guid else ("link", entry.link) if entry.link else None
+        if key is None or key not in seen:
+            if key is not None:
+                seen.add(key)
+            kept.append(entry)
+    repeated = len(entries) - len(kept)
+    if not repeated:
+        return entries
+    problems.append(
+        f"{repeated} {'entry repeats' if repeated == 1 else 'entries repeat'} an earlier "
+        "entry's id or link; kept the last copy of each"
+    )
+    return tuple(reversed(kept))
+
+
 def gunzip_capped(data: bytes, limit: int) -> bytes:
     """Decompress gzip `data`, refusing to produce more than `limit` bytes (bombs)."""
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
@@ -208,7 +239,12 @@ def gunzip_capped(data: bytes, limit: int) -> bytes:
 
 def sniff_format(data: bytes | str) -> str:
     """'json', 'opml', 'html', 'xml' or 'empty', from the first meaningful characters."""
-    head = data[:4096].decode("utf-8", "replace") if isinstance(data, bytes) else data[:4096]
+    if isinstance(data, bytes):
+        # A UTF-16 or UTF-32 byte order mark decides the reading, or "{" would hide behind it.
+        encoding, start = byte_order_mark(data) or ("utf-8", 0)
+        head = data[start : start + 4096].decode(encoding, "replace")
+    else:
+        head = data[:4096]
     head = head.lstrip("\ufeff\x00 \t\r\n")
     if not head.replace("\x00", ""):
         return "empty"
@@ -372,11 +408,26 @@ def absolute_link(link: str | None, base: str | None) -> str | None:
     if not link:
         return None
     try:
-        if urlsplit(link).scheme or not base or not _RELATIVE_REFERENCE.match(link):
+        if urlsplit(link).scheme or not base or not _is_reference(link):
             return link
         return urljoin(base, link)
     except ValueError:
         return link
+
+
+def _is_reference(link: str) -> bool:
+    """Whether `link` is shaped like a path or query: it starts with one of / ? # . or,
+    holding no white space, has a '/' or '.' before any '?' or '#'.
+
+    Searched, not matched with one pattern: backtracking over a long link full of dots
+    and ending in a space took quadratic time (minutes for a 1 MB link).
+    """
+    if link.startswith(("/", "?", "#", ".")):
+        return True
+    if _SPACE.search(link):
+        return False
+    mark = _PATH_MARK.search(link)
+    return mark is not None and mark.group() in "/."
 
 
 def is_absolute_web(url: str | None) -> bool:
@@ -609,6 +660,7 @@ def _parse_xml(text: str, url: str, problems: list[str], encoding: str) -> Parse
     base = _link_base(url, site, self_url)
     impossible: list[str] = []
     entries = tuple(_entry(entry, kind or "rss", base, impossible) for entry in raw_entries)
+    entries = distinct_entries(entries, problems)
     if impossible:
         problems.append(impossible_dates_problem(impossible))
     undated = sum(1 for entry in entries if entry.published is None)

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from briefing.errors import StoreError
 from briefing.models import FeedStatus
+from briefing.safety import strip_controls
 from briefing.store.rows import (
     FEED_COLUMNS,
     clean_text,
@@ -89,6 +90,8 @@ def add_feed(
     url = url.strip()
     if not url:
         raise StoreError("a feed needs a URL or a file path")
+    title = _one_line(title)
+    folder = _folder_path(folder)
     row = conn.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
     if row is None:
         cursor = conn.execute(
@@ -105,6 +108,26 @@ def add_feed(
     if full_text is not None:
         set_full_text(conn, feed_id, full_text)
     return _status(conn, feed_id)
+
+
+def _one_line(name: str | None) -> str | None:
+    """A name typed by a user or read from a list, as one printable line.
+
+    A title given as "\\e[31m" or "   " would leave a blank row in `briefing feeds`
+    and one with a newline would break its table; "" keeps the feed's own title.
+    """
+    if name is None:
+        return None
+    # Line breaks and tabs become spaces before the other controls go.
+    return " ".join(strip_controls(" ".join(name.split())).split())
+
+
+def _folder_path(folder: str | None) -> str | None:
+    """A folder path with each of its names on one line and no empty names."""
+    if folder is None:
+        return None
+    names = (_one_line(part) for part in folder.split("/"))
+    return "/".join(name for name in names if name)
 
 
 def set_full_text(conn: sqlite3.Connection, feed_id: int, enabled: bool) -> None:

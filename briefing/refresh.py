@@ -161,8 +161,14 @@ def select_feeds(
 
 
 def _articles(parsed: ParsedFeed, feed: FeedStatus) -> list[Article]:
+    from briefing.sources.parse import distinct_entries
+
     source = feed.title if feed.title != feed.url else (parsed.title or feed.title)
-    return [entry.to_article(source=source, feed_id=feed.id) for entry in parsed.entries]
+    # A feed repeating an entry's id is saved as its last copy, once (see distinct_entries).
+    return [
+        entry.to_article(source=source, feed_id=feed.id)
+        for entry in distinct_entries(parsed.entries)
+    ]
 
 
 def _name(feed: FeedStatus, parsed: ParsedFeed | None) -> str:

@@ -378,8 +378,10 @@ def test_entries_repeating_an_id_are_saved_once_and_not_updated_on_every_refresh
     feed.write_text(feed.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # read it again
     assert main(["refresh"]) == 0
     assert "0 new, 0 updated" in _out(capsys)
-    assert main(["check-feed", str(feed)]) == 0
-    assert "2 entries repeat an earlier entry's id or link; kept the last copy" in _out(capsys)
+    assert main(["check-feed", "--json", str(feed)]) == 0
+    [checked] = [json.loads(line) for line in _out(capsys).splitlines()]
+    assert len(checked["items"]) == 3  # check-feed lists the document as it is
+    assert any("2 entries repeat an earlier entry's id or link" in p for p in checked["problems"])
 
 
 def test_import_reads_no_more_of_an_endless_input_than_the_size_limit(

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from briefing.sources.jsonfeed import parse_json_feed
-from briefing.sources.parse import parse_feed
+from briefing.sources.parse import distinct_entries, parse_feed
 
 FEEDS = Path(__file__).parent / "fixtures" / "feeds"
 
@@ -100,7 +100,7 @@ def test_a_json_feed_in_utf16_or_utf32_with_a_byte_order_mark_is_read():
         assert [entry.title for entry in feed.entries] == ["\u00c9t\u00e9"]
 
 
-def test_items_repeating_an_id_are_kept_once_as_the_last_copy():
+def test_items_repeating_an_id_are_listed_and_reported():
     items = [
         {"id": "1", "title": "First"},
         {"id": "2", "title": "Other"},
@@ -108,5 +108,9 @@ def test_items_repeating_an_id_are_kept_once_as_the_last_copy():
     ]
     document = {"version": "https://jsonfeed.org/version/1.1", "items": items}
     feed = parse_json_feed(json.dumps(document))
-    assert [entry.title for entry in feed.entries] == ["Other", "First, corrected"]
+    assert [entry.title for entry in feed.entries] == ["First", "Other", "First, corrected"]
     assert any("1 entry repeats" in problem for problem in feed.problems)
+    assert [entry.title for entry in distinct_entries(feed.entries)] == [
+        "Other",
+        "First, corrected",
+    ]

@@ -19,9 +19,9 @@ from briefing.sources.parse import (
     ParsedFeed,
     absolute_link,
     body_text,
-    distinct_entries,
     is_absolute_web,
     plain_text,
+    repeated_entries_problem,
 )
 
 __all__ = ["parse_json_feed"]
@@ -158,14 +158,16 @@ def parse_json_feed(
         entry = _item(item, index, base, problems)
         if entry is not None:
             entries.append(entry)
-    kept = distinct_entries(tuple(entries), problems)
+    repeated = repeated_entries_problem(entries)
+    if repeated:
+        problems.append(repeated)
     return ParsedFeed(
         url=url,
         kind="jsonfeed",
         title=plain_text(title) if title else None,
         link=home_absolute,
         self_url=feed_absolute,
-        entries=kept,
+        entries=tuple(entries),
         problems=tuple(problems),
         encoding=encoding,
     )

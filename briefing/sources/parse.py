@@ -18,7 +18,7 @@ import io
 import os
 import re
 import zlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -45,6 +45,7 @@ __all__ = [
     "body_text",
     "disarm_doctype",
     "distinct_entries",
+    "repeated_entries_problem",
     "gunzip_capped",
     "impossible_dates_problem",
     "is_absolute_web",
@@ -199,33 +200,35 @@ def _set_clean(instance: object, name: str, value: object) -> None:
         object.__setattr__(instance, name, value)
 
 
-def distinct_entries(
-    entries: tuple[ParsedEntry, ...], problems: list[str]
-) -> tuple[ParsedEntry, ...]:
+def distinct_entries(entries: Sequence[ParsedEntry]) -> tuple[ParsedEntry, ...]:
     """`entries` with each repeated entry kept once, as its last copy, in document order.
 
     The store takes entries with the same id (else the same link) as one article:
     saving every copy would rewrite it once per copy on every refresh and report
     each as "updated" although the feed never changed. The last copy is the one
-    saving them all would have left.
+    saving them all would have left. Copies with neither id nor link are all kept:
+    the store tells them apart by their text.
     """
     seen: set[tuple[str, str]] = set()
     kept: list[ParsedEntry] = []
     for entry in reversed(entries):
-        # Copies with the same text and neither id nor link are saved once without churn.
         key = ("guid", entry.guid) if entry.guid else ("link", entry.link) if entry.link else None
         if key is None or key not in seen:
             if key is not None:
                 seen.add(key)
             kept.append(entry)
-    repeated = len(entries) - len(kept)
-    if not repeated:
-        return entries
-    problems.append(
-        f"{repeated} {'entry repeats' if repeated == 1 else 'entries repeat'} an earlier "
-        "entry's id or link; kept the last copy of each"
-    )
     return tuple(reversed(kept))
+
+
+def repeated_entries_problem(entries: Sequence[ParsedEntry]) -> str | None:
+    """A problem line when entries repeat an id or link (all are listed; the last is saved)."""
+    repeated = len(entries) - len(distinct_entries(entries))
+    if not repeated:
+        return None
+    return (
+        f"{repeated} {'entry repeats' if repeated == 1 else 'entries repeat'} an earlier "
+        "entry's id or link; only the last copy of each is saved"
+    )
 
 
 def gunzip_capped(data: bytes, limit: int) -> bytes:
@@ -660,7 +663,9 @@ def _parse_xml(text: str, url: str, problems: list[str], encoding: str) -> Parse
     base = _link_base(url, site, self_url)
     impossible: list[str] = []
     entries = tuple(_entry(entry, kind or "rss", base, impossible) for entry in raw_entries)
-    entries = distinct_entries(entries, problems)
+    repeated = repeated_entries_problem(entries)
+    if repeated:
+        problems.append(repeated)
     if impossible:
         problems.append(impossible_dates_problem(impossible))
     undated = sum(1 for entry in entries if entry.published is None)

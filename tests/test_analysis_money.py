@@ -363,6 +363,13 @@ def test_unit_qualifiers_stay_in_the_context():
             "The lender approved a $500m loan to Ghana to repair its ports.",
             "loan to Ghana to repair ports",
         ),
+        # an owned thing the figure sizes: what it is drawn on "to" do belongs to the verb
+        (
+            "The plan leans on the country's $1.9 trillion wealth fund to pay for rearmament.",
+            "wealth fund",
+        ),
+        ("Oslo will draw on its $1.9tn oil fund to cover the gap.", "oil fund"),
+        ("The city opened its £40m bus depot to serve the east.", "bus depot"),
         # a noun tied to the figure
         ("The airline was handed a fine of £2m by the regulator.", "fine"),
         ("The watchdog puts the shortfall in pension funds at £9bn.", "shortfall in pension funds"),

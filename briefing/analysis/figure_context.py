@@ -477,6 +477,12 @@ def _purpose_after(tokens: Sequence[str], most: int = 4) -> list[str]:
     return phrase
 
 
+def _possessive(token: str) -> bool:
+    """ "its", "their", "the country's", "Norway's", "investors'"."""
+    low = token.lower()
+    return low in _POSSESSIVES or low.endswith(("'s", "’s", "s'", "s’"))
+
+
 def _infinitive(token: str) -> bool:
     """ "to fight", "to help" rather than "to schools", "to Kenya", "to education"."""
     low = token.lower()
@@ -1146,6 +1152,15 @@ def _reading(
     if compound and not (len(compound) == 1 and compound[0][:1].isupper()):
         # "a €500bn infrastructure fund", "an €8.5bn order for four new frigates"
         purpose = _purpose_after(after[_after_phrase(after, compound) :])
+        if (
+            purpose
+            and purpose[0].lower() == "to"
+            and position
+            and _possessive(before[position - 1])
+        ):
+            # "leans on the country's $1.9tn wealth fund to pay for rearmament": the figure
+            # sizes something that already exists; what it is drawn on "to" do is the verb's.
+            purpose = []
         if purpose and purpose[0].lower() == "in" and purpose[1][:1].isupper():
             purpose = []  # "a $40m bus depot in Leeds": the place is not the purpose
         return _fit(compound, purpose)

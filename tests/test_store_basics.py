@@ -166,6 +166,45 @@ def test_analysis_cache_round_trips_by_content_hash(store: Store) -> None:
     assert store.cached_analysis(key) == analysis
 
 
+def test_an_analysis_cached_by_another_version_of_the_analyser_is_made_again(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import briefing.store.analyses as cache
+
+    key = _article(1).content_hash
+    store.save_analysis(key, Analysis(sentences=("Old reading.",)))
+    assert store.cached_analysis(key) is not None
+    monkeypatch.setattr(cache, "analyser_version", lambda: 12345)  # an upgraded analyser
+    assert store.cached_analysis(key) is None
+
+
+def test_the_analyser_version_follows_the_analysis_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.resources
+
+    from briefing.analysis import version
+
+    copy = tmp_path / "analysis"
+    copy.mkdir()
+    (copy / "quotes.py").write_text("RULE = 1\n", encoding="utf-8")
+    monkeypatch.setattr(importlib.resources, "files", lambda package: copy)
+
+    def fingerprint() -> int:
+        version.analyser_version.cache_clear()
+        return version.analyser_version()
+
+    try:
+        first = fingerprint()
+        assert fingerprint() == first and 0 <= first < 2**56
+        (copy / "notes.txt").write_text("not code", encoding="utf-8")
+        assert fingerprint() == first
+        (copy / "quotes.py").write_text("RULE = 2\n", encoding="utf-8")
+        assert fingerprint() != first
+    finally:
+        version.analyser_version.cache_clear()
+
+
 def test_text_from_feeds_cannot_forge_search_highlights(store: Store) -> None:
     feed = store.add_feed("https://news.example/rss")
     store.save_entries(feed.id, [_article(1, body="fake \x02highlight\x03 and real tunnel")])

@@ -1,8 +1,8 @@
 """The analysis cache: an `Analysis` stored as JSON under the article's content hash.
 
 Identical text is analysed once, however many feeds carry it. A record in an
-older format (or one that no longer decodes) reads as a miss, so the caller
-simply analyses again.
+older format, made by another version of the analyser, or one that no longer
+decodes reads as a miss, so the caller simply analyses again.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import sqlite3
 from datetime import datetime
 from typing import Any
 
+from briefing.analysis.version import analyser_version
 from briefing.models import Analysis, Equivalent, Figure, Quote, SummaryLine
 from briefing.store.rows import to_epoch
 
@@ -19,6 +20,11 @@ __all__ = ["ANALYSIS_FORMAT", "cached_analysis", "decode", "encode", "save_analy
 
 # Raise when the JSON layout below changes; older records are then ignored.
 ANALYSIS_FORMAT = 1
+
+
+def _stamp() -> int:
+    """What a record is stored with: the layout above and the analyser that filled it."""
+    return (ANALYSIS_FORMAT << 56) | analyser_version()
 
 
 def encode(analysis: Analysis) -> str:
@@ -67,7 +73,7 @@ def cached_analysis(conn: sqlite3.Connection, content_hash: str) -> Analysis | N
     row = conn.execute(
         "SELECT format, data FROM analyses WHERE content_hash = ?", (content_hash,)
     ).fetchone()
-    if row is None or row["format"] != ANALYSIS_FORMAT:
+    if row is None or row["format"] != _stamp():
         return None
     try:
         return decode(row["data"])
@@ -82,5 +88,5 @@ def save_analysis(
         "INSERT INTO analyses (content_hash, format, data, saved) VALUES (?, ?, ?, ?) "
         "ON CONFLICT(content_hash) DO UPDATE SET format = excluded.format, "
         "data = excluded.data, saved = excluded.saved",
-        (content_hash, ANALYSIS_FORMAT, encode(analysis), to_epoch(now)),
+        (content_hash, _stamp(), encode(analysis), to_epoch(now)),
     )

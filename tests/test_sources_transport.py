@@ -130,6 +130,37 @@ async def test_a_connection_the_server_closed_while_parked_is_not_reused():
     assert server.connections == 2
 
 
+async def test_a_request_on_a_connection_closed_as_it_went_out_is_sent_once_more():
+    async def drop_the_second(
+        _r: asyncio.StreamReader, writer: asyncio.StreamWriter, _h: bytes
+    ) -> bool:
+        if len(server.requests) == 2:  # the kept-alive connection, closed without an answer
+            return False
+        writer.write(_answer("200 OK", RSS))
+        await writer.drain()
+        return True
+
+    async with serving(drop_the_second) as server, _client(FastTransport(LIMITS)) as client:
+        first = await client.get(server.url + "/a")
+        second = await client.get(server.url + "/b")
+    assert first.status_code == second.status_code == 200
+    assert second.content == RSS
+    assert (server.connections, len(server.requests)) == (2, 3)
+
+
+async def test_a_server_that_always_hangs_up_is_asked_twice_then_reported():
+    async def hang_up(_r: asyncio.StreamReader, _w: asyncio.StreamWriter, _h: bytes) -> bool:
+        return False
+
+    async with serving(hang_up) as server, _client(FastTransport(LIMITS)) as client:
+        result = await fetch_feed(client, server.url + "/feed", FetchState(), SETTINGS)
+        with pytest.raises(httpx.RemoteProtocolError):
+            await client.post(server.url + "/form", content=b"x")
+    assert result.body is None and result.error is not None
+    assert "disconnected" in result.error.lower()
+    assert len(server.requests) == 3  # the GET twice, the POST once
+
+
 async def test_a_silent_server_raises_httpx_read_timeout():
     async def silent(_r: asyncio.StreamReader, _w: asyncio.StreamWriter, _h: bytes) -> bool:
         await asyncio.sleep(5)

@@ -308,6 +308,11 @@ def _httpx_errors() -> Iterator[None]:
         raise
 
 
+# What a request meets when its connection was dropped before any answer came back.
+_UNANSWERED = (httpcore.RemoteProtocolError, httpcore.ReadError, httpcore.WriteError)
+_SAFE_TO_REPEAT = frozenset({"GET", "HEAD"})
+
+
 class FastTransport(httpx.AsyncBaseTransport):
     """An httpx transport: httpcore's pool (HTTP/1.1, keep-alive) on `AsyncioBackend`."""
 
@@ -335,7 +340,15 @@ class FastTransport(httpx.AsyncBaseTransport):
             extensions=request.extensions,
         )
         with _httpx_errors():
-            response = await self._pool.handle_async_request(core_request)
+            try:
+                response = await self._pool.handle_async_request(core_request)
+            except _UNANSWERED:
+                if request.method not in _SAFE_TO_REPEAT:
+                    raise
+                # A kept-alive connection the server closed as this request went out (its
+                # close still on the way) fails before any answer: ask once more, which
+                # takes a new connection. A request that reads nothing changes nothing.
+                response = await self._pool.handle_async_request(core_request)
         return httpx.Response(
             status_code=response.status,
             headers=response.headers,

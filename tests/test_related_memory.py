@@ -139,6 +139,17 @@ def test_duplicate_needs_shared_runs_of_words_not_shared_topic() -> None:
     assert sketch_similarity((), a.sketch) == 0.0
 
 
+def test_a_month_is_a_date_not_a_name_unless_it_is_part_of_one() -> None:
+    f = extract_features(
+        "Rates held",
+        "The bank held rates until December, said June Sarpong. Talks end in March in Oslo.",
+    )
+    assert "@december" not in f.terms and "@march" not in f.terms
+    assert "december" in f.terms  # still a word of the story
+    assert {"June Sarpong", "Oslo"} <= f.names and "December" not in f.names
+    assert "@oslo" in f.terms
+
+
 def test_features_weigh_names_and_figures() -> None:
     f = extract_features(
         "Harlow bridge falls", "Mayor Elena Varga said 14 people were hurt. The bridge fell."

@@ -190,6 +190,8 @@ _MONTHS = {
     "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11,
     "dec": 12, "december": 12,
 }  # fmt: skip
+# A month alone is a date, not a name; in a longer name ("June Sarpong") it stays a part.
+_MONTH_NAMES = frozenset(name for name in _MONTHS if len(name) > 3 and name != "sept")
 _MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"  # noqa: E501
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"((?:19|20)\d\d)"
@@ -391,6 +393,10 @@ def _term_sequence(
             continue
         if first == last:
             name = _NAME_PART(readings[first])
+            if name.lower() in _MONTH_NAMES:
+                # "in December": a date, which two unrelated events share as often as not.
+                first = last = position
+                continue
         else:
             name = " ".join(map(_NAME_PART, readings[first : last + 1]))
         follower = last + 1

@@ -236,3 +236,27 @@ def test_plain_text_titles_keep_angle_brackets_that_are_not_tags():
     feed = parse_feed(data)
     assert feed.title == "Vector<int> tips"
     assert feed.entries[0].title == "a < b > c"
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        b'<?xml version="1.0"?><rss version="2.0"/>',
+        b'<rss version="2.0"><channel>\n</channel></rss>',
+        b'<feed xmlns="http://www.w3.org/2005/Atom"></feed>',
+    ],
+)
+def test_a_feed_with_nothing_in_it_says_so(document: bytes):
+    feed = parse_feed(document, "https://news.example/feed.xml")
+    assert feed.error is None and not feed.entries
+    assert "the feed is empty: no title, no link and no entries" in feed.problems
+
+
+@pytest.mark.parametrize(
+    "channel", ["<title>Quiet desk</title>", "<link>https://news.example/</link>"]
+)
+def test_a_quiet_feed_with_no_entries_yet_is_not_a_problem(channel: str):
+    document = f'<rss version="2.0"><channel>{channel}</channel></rss>'.encode()
+    feed = parse_feed(document, "https://news.example/feed.xml")
+    assert feed.error is None and not feed.entries
+    assert not feed.problems

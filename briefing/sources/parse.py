@@ -656,13 +656,13 @@ def _parse_xml(text: str, url: str, problems: list[str], encoding: str) -> Parse
         else:
             error = error or f"not a feed: the root element is <{first.group(1)}>"
         raw_entries = []
-    if kind is not None and error is None and not raw_entries and not any(feed.values()):
-        # "<rss/>" parses, yet says nothing: a quiet feed still has a title or a link.
-        problems.append("the feed is empty: no title, no link and no entries")
     if len(raw_entries) > MAX_ENTRIES:
         problems.append(f"{len(raw_entries):,} entries; kept the first {MAX_ENTRIES:,}")
         raw_entries = raw_entries[:MAX_ENTRIES]
     site, self_url = _feed_links(feed)
+    if kind is not None and error is None and not (raw_entries or feed.get("title") or site):
+        # "<rss/>" parses, yet says nothing: a quiet feed still has a title or a link.
+        problems.append("the feed is empty: no title, no link and no entries")
     base = _link_base(url, site, self_url)
     impossible: list[str] = []
     entries = tuple(_entry(entry, kind or "rss", base, impossible) for entry in raw_entries)

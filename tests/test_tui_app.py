@@ -399,6 +399,9 @@ async def test_view_picker_switches_to_starred_with_counts(tmp_path: Path) -> No
         assert isinstance(app.screen, ViewPickerScreen)
         labels = [(c.label, c.count) for c in app.screen.choices]
         assert ("Starred", 1) in labels and ("All", 3) in labels
+        options = app.screen.query_one("#view-options")
+        shown = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]  # type: ignore[attr-defined]
+        assert "All  3 articles" in shown and "Starred  1 article" in shown
         index = next(i for i, c in enumerate(app.screen.choices) if c.label == "Starred")
         app.screen.query_one("#view-options").highlighted = index  # type: ignore[attr-defined]
         await pilot.press("enter")

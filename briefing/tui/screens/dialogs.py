@@ -70,7 +70,10 @@ class ViewPickerScreen(ModalScreen[ListQuery | None]):
         options = []
         for choice in self.choices:
             prompt = Text(choice.label)
-            prompt.append(f"  {choice.count}", style="dim")
+            # These count articles while the line above the list counts stories ("All 9"
+            # from 14 articles), so the unit is said.
+            unit = "article" if choice.count == 1 else "articles"
+            prompt.append(f"  {choice.count} {unit}", style="dim")
             options.append(Option(prompt))
         with Vertical(classes="dialog"):
             yield Static(Text("Show which stories?", style="bold"), classes="dialog-title")

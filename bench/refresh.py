@@ -1,7 +1,7 @@
 """Benchmark: refresh N synthetic feeds served from loopback, cold and warm (all 304).
 
 Run by hand:  python bench/refresh.py [--sizes 100 500 1000] [--latency 0.1]
-                                     [--index-hook both|on|off]
+                                     [--modes shipped group noindex]
 
 A server process serves N feeds (RSS and Atom, 20-200 KB, 20-50 items each)
 with a fixed per-request latency and ETags, spread over 64 loopback addresses
@@ -14,11 +14,16 @@ is on PATH it is timed on the same farm (`-x reload`, default reload-threads
 and 32) and the ratios are printed; otherwise the ratios are computed against
 newsboat's figures quoted in the task (N = 1,000, 100 ms: 112 s cold with its
 default single thread; 10 s cold and 17 s warm with 32 threads), labelled as
-quoted, not measured. Refresh saves each feed, then files the saved articles
-into related stories (between saves and before it exits); with
-`--index-hook both` (the default) each size is refreshed twice, once as
-shipped (time until every article is stored and indexed) and once with
-indexing switched off (time until every article is stored).
+quoted, not measured.
+
+Refresh saves each feed and files the saved articles into related stories
+while the writer is idle; a backlog of more than 2,000 articles left at the
+end (a cold run of many feeds) is left to the reader, which groups it in the
+background. `--modes` picks what is timed, each in its own data directory:
+`shipped` is `briefing refresh` as a user runs it, followed by grouping the
+backlog it left the way the reader does (timed separately); `group` is
+`briefing refresh --group`, which files every article before it returns;
+`noindex` switches filing off altogether (storing and search only).
 """
 
 from __future__ import annotations
@@ -46,6 +51,18 @@ _NO_INDEX_HOOK = (
     "import sys, briefing.refresh as refresh; refresh.INDEX_RELATED = False; "
     "from briefing.cli import main; sys.exit(main(['refresh']))"
 )
+# Groups what a refresh left unfiled, as the reader does in the background.
+_GROUP_AS_THE_READER_DOES = (
+    "from briefing.grouping import group_backlog; from briefing.store import Store; "
+    "from briefing.tui.library import GROUPING_BATCH; store = Store.open(); "
+    "print(group_backlog(store, batch=GROUPING_BATCH)); store.close()"
+)
+# What each mode runs, and how its rows are labelled.
+MODES = {
+    "shipped": ("", "refresh"),
+    "group": ("_group", "refresh --group"),
+    "noindex": ("_nohook", "no filing at all"),
+}
 WORDS = tuple(
     [
         "council",
@@ -315,10 +332,11 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--no-api", action="store_true", help="skip the fetch+parse-only run")
     parser.add_argument(
-        "--index-hook",
-        choices=("both", "on", "off"),
-        default="both",
-        help="time refresh with related-story indexing on, off, or both (default)",
+        "--modes",
+        nargs="+",
+        choices=tuple(MODES),
+        default=["shipped", "group"],
+        help="what to time (default: shipped and group; see the module docstring)",
     )
     args = parser.parse_args()
 
@@ -367,8 +385,8 @@ def main() -> int:
                     )
                     opml = work / "feeds.opml"
                     opml.write_text(_opml(urls))
-                    variants = {"both": ("", "_nohook"), "on": ("",), "off": ("_nohook",)}
-                    for suffix in variants[args.index_hook]:
+                    for mode in args.modes:
+                        suffix = MODES[mode][0]
                         env = dict(
                             os.environ,
                             BRIEFING_DATA_DIR=str(work / f"data{suffix}"),
@@ -380,16 +398,22 @@ def main() -> int:
                             check=True,
                             stdout=subprocess.DEVNULL,
                         )
-                        command = (
-                            [sys.executable, "-c", _NO_INDEX_HOOK]
-                            if suffix
-                            else [briefing, "refresh"]
-                        )
+                        command = {
+                            "shipped": [briefing, "refresh"],
+                            "group": [briefing, "refresh", "--group"],
+                            "noindex": [sys.executable, "-c", _NO_INDEX_HOOK],
+                        }[mode]
                         for phase in ("cold", "warm"):
                             took, peak, cpu = timed(command, env)
                             row[phase + suffix] = took
                             row[f"{phase}{suffix}_mem"] = peak
                             row[f"{phase}{suffix}_cpu"] = cpu
+                            if mode == "shipped" and phase == "cold":
+                                grouping = [sys.executable, "-c", _GROUP_AS_THE_READER_DOES]
+                                took, peak, cpu = timed(grouping, env)
+                                row["grouping"] = took
+                                row["grouping_cpu"] = cpu
+                                row["grouping_mem"] = peak
                 if not args.no_api:
                     row["api_cold"], states = _api_run(urls, args.concurrency, None)
                     row["api_warm"], _ = _api_run(urls, args.concurrency, states)
@@ -416,13 +440,18 @@ def _print_row(row: dict[str, object]) -> None:
         return f"{value / 1e6:5.0f} MB" if isinstance(value, int) and value else "   -  "
 
     print(f"N={row['N']}")
-    for suffix, label in (("", "stored+indexed"), ("_nohook", "stored, no index")):
+    for suffix, label in MODES.values():
         if "cold" + suffix in row:
             cold = f"cold {seconds('cold' + suffix)} (cpu {seconds(f'cold{suffix}_cpu')}, "
             cold += f"peak {megabytes(f'cold{suffix}_mem')})"
             warm = f"warm {seconds('warm' + suffix)} (cpu {seconds(f'warm{suffix}_cpu')}, "
             warm += f"peak {megabytes(f'warm{suffix}_mem')})"
             print(f"  {label:<18} {cold}  {warm}")
+            if suffix == "" and "grouping" in row:
+                print(
+                    f"    then the backlog grouped as the reader does: {seconds('grouping')} "
+                    f"(cpu {seconds('grouping_cpu')}, peak {megabytes('grouping_mem')})"
+                )
     if "api_cold" in row:
         print(f"  fetch_all only     cold {seconds('api_cold')}  warm {seconds('api_warm')}")
     if "nb32_cold" in row:
@@ -446,7 +475,7 @@ def _print_row(row: dict[str, object]) -> None:
         sys.stdout.flush()
         return
     cold_ref, warm_ref = reference
-    for suffix, label in (("", "stored+indexed"), ("_nohook", "stored, no index")):
+    for suffix, label in MODES.values():
         if "cold" + suffix in row:
             cold = float(row["cold" + suffix]) / cold_ref  # type: ignore[arg-type]
             warm = float(row["warm" + suffix]) / warm_ref  # type: ignore[arg-type]

@@ -11,7 +11,8 @@ queue (bounded memory) rather than pile up. For feeds with `full_text` on,
 each new article's page is fetched over the same client, per-host limit and
 deadline, and its main text is stored beside the teaser. Saved articles are
 filed into related stories in separate transactions, in batches whenever the
-writer has nothing to save and completely before the run ends; feeds that
+writer has nothing to save, and the rest before the run ends unless a large
+backlog is left (a first refresh of many feeds: see `briefing.grouping`); feeds that
 answered 304 have their schedule recorded in batches. After the run,
 retention expires old read/dismissed articles. This module draws nothing:
 callers (the CLI, the reader) get a `FeedReport` per feed.
@@ -20,15 +21,12 @@ callers (the CLI, the reader) get a `FeedReport` per feed.
 from __future__ import annotations
 
 import asyncio
-import collections
-import concurrent.futures
 import dataclasses
 import errno
 import functools
 import inspect
 import itertools
 import logging
-import os
 import queue
 import stat
 import threading
@@ -63,12 +61,9 @@ __all__ = [
 PROCESS_POOL_FROM = 24
 # Feeds parsed but not yet saved, at most: beyond this, landed feeds wait for the writer.
 WRITE_QUEUE = 16
-# A filing backlog at least this large at the end of a refresh is shared with helper
-# processes that extract features (see _Indexer._file_with_helpers).
-FILE_WITH_HELPERS_FROM = 2_000
-FILING_HELPERS = 2
-# Batches whose features are being extracted ahead of the one being filed.
-FILING_AHEAD = 3
+# Articles left unfiled when the last feed is saved that the refresh still files before it
+# returns; a larger backlog is left to `briefing.grouping` (see _Indexer.finish).
+GROUP_AT_END_UP_TO = 2_000
 # New articles added to the search index together during a refresh (one FTS5 segment each).
 SEARCH_BATCH = 2_000
 # Feeds that answered 304, recorded together in one transaction (a crash costs a re-check).
@@ -113,6 +108,7 @@ class RefreshReport:
     feeds: list[FeedReport] = field(default_factory=list)
     expired: int = 0
     indexed: int = 0  # articles filed into related stories after saving
+    ungrouped: int = 0  # saved articles left for `briefing.grouping` to file into stories
 
     @property
     def new(self) -> int:
@@ -214,6 +210,7 @@ class _Indexer:
         self._unsearchable = 0
         self.enabled = enabled
         self.indexed = 0
+        self.left = 0  # articles left unfiled at the end, for `briefing.grouping`
         self.problem: StoreError | None = None
 
     def add(self, article_ids: Sequence[int], new: int = 0) -> None:
@@ -251,50 +248,33 @@ class _Indexer:
             del self._pending[article_id]
         return True
 
-    def _file_with_helpers(self) -> None:
-        """File a large backlog with its features extracted by helper processes.
+    def finish(self, group_all: bool = False) -> int:
+        """Index what is still waiting, and articles earlier runs left unfiled.
 
-        Extracting an article's features is most of the CPU of filing it and
-        needs nothing from the index, so helpers work out the next batches while
-        this thread files the current one: the two cores share the work instead
-        of one doing it all. Batches are filed in the same order with the same
-        features as `step` alone would file them.
+        A backlog larger than GROUP_AT_END_UP_TO (a first refresh of many
+        feeds) is left to `briefing.grouping` unless `group_all`: filing it
+        would hold this refresh for as long again as fetching took.
         """
-        from briefing.analysis.related import extract_many
-        from briefing.processes import spawn_pool
-        from briefing.sources.parse import parser_process_started
-
-        ahead: collections.deque[concurrent.futures.Future[list[tuple[int, Features]]]]
-        ahead = collections.deque()
-        order = list(self._pending)
-        batches = [order[i : i + INDEX_BATCH] for i in range(0, len(order), INDEX_BATCH)]
-        with spawn_pool(FILING_HELPERS, initializer=parser_process_started) as helpers:
-            for number, batch in enumerate(batches):
-                while len(ahead) < FILING_AHEAD and number + len(ahead) < len(batches):
-                    texts = self._store.articles(batches[number + len(ahead)])
-                    job = [(a.id or 0, a.title, a.body, a.published) for a in texts]
-                    ahead.append(helpers.submit(extract_many, job))
-                extracted = dict(ahead.popleft().result())
-                if batch[0] != next(iter(self._pending), None) or not self.step(extracted):
-                    break
-
-    def finish(self) -> int:
-        """Index everything still waiting, and articles earlier runs left unfiled."""
         self._index_search()
         if not self.enabled:
             if self.problem is not None:
                 raise self.problem
             return self.indexed
-        self._pending.update(dict.fromkeys(self._store.unindexed(limit=1_000_000)))
-        # With one core, helpers would only take turns with this thread.
-        if len(self._pending) >= FILE_WITH_HELPERS_FROM and (os.cpu_count() or 1) > 1:
+        if self.problem is None:
+            self._pending.update(dict.fromkeys(self._store.unindexed(limit=10_000_000)))
+        if len(self._pending) > GROUP_AT_END_UP_TO and not group_all:
+            self.left = len(self._pending)
+            self._pending.clear()  # not for the writer's idle steps either: they are left
+        elif self.problem is None:
+            from briefing.grouping import group_backlog
+
             try:
-                self._file_with_helpers()
-            except (OSError, concurrent.futures.BrokenExecutor) as exc:
-                # No helper processes here (a locked-down machine): file the rest alone.
-                log.info("filing without helper processes: %s", exc)
-        while self.step():
-            pass
+                # The run's own articles may be filed already: their text changed since.
+                self.indexed += group_backlog(self._store, list(self._pending), refile=True)
+            except StoreError as exc:  # disk full, say: saving matters more; reported below
+                self.problem = exc
+            else:
+                self._pending.clear()
         if self.problem is not None:
             raise self.problem
         return self.indexed
@@ -534,10 +514,13 @@ async def refresh(
     client: httpx.AsyncClient | None = None,
     parse: ParseMode | None = None,
     deadline: float | None = None,
+    group_all: bool = False,
 ) -> RefreshReport:
     """Fetch `feeds`, save each as it lands (calling `on_feed`), then apply retention.
 
     Feeds with `full_text` on are reported once their new articles' pages are in.
+    New articles are filed into stories before this returns, unless more than
+    GROUP_AT_END_UP_TO wait at the end and not `group_all` (see `RefreshReport.ungrouped`).
     """
     from briefing.sources.fetch import FeedRequest, FetchState, fetch_all, make_client
 
@@ -651,7 +634,8 @@ async def refresh(
             await asyncio.gather(*finishing, return_exceptions=True)
         if failures:
             raise failures[0]
-        report.indexed = await writer.run(indexer.finish)
+        report.indexed = await writer.run(lambda: indexer.finish(group_all))
+        report.ungrouped = indexer.left
         if settings.general.retention_days > 0:
             days = settings.general.retention_days
             report.expired = await writer.run(lambda: store.expire(days))
@@ -681,6 +665,9 @@ def refresh_blocking(
     *,
     on_feed: OnFeed | None = None,
     parse: ParseMode | None = None,
+    group_all: bool = False,
 ) -> RefreshReport:
     """`refresh` for callers without an event loop (the command line)."""
-    return asyncio.run(refresh(store, settings, feeds, on_feed=on_feed, parse=parse))
+    return asyncio.run(
+        refresh(store, settings, feeds, on_feed=on_feed, parse=parse, group_all=group_all)
+    )

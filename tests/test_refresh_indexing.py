@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+import briefing.grouping as grouping
 import briefing.refresh as refresh_module
 from briefing.config import Settings
 from briefing.models import Article
@@ -127,34 +129,123 @@ def _stories_after_refresh(folder: Path, monkeypatch: pytest.MonkeyPatch) -> lis
     return sorted(sorted(members) for members in stories.values())
 
 
+class _BusyWriter(refresh_module._Writer):
+    """Never idle, so every new article waits for the end of the refresh."""
+
+    def __init__(self, limit: int, idle: object = None) -> None:
+        super().__init__(limit, None)
+
+
 def test_helper_processes_file_a_backlog_exactly_as_filing_alone_does(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(refresh_module, "INDEX_BATCH", 2)  # several batches, several ahead
-
-    class BusyWriter(refresh_module._Writer):
-        """Never idle, so the whole backlog waits for the end of the refresh."""
-
-        def __init__(self, limit: int, idle: object = None) -> None:
-            super().__init__(limit, None)
-
-    monkeypatch.setattr(refresh_module, "_Writer", BusyWriter)
-    monkeypatch.setattr(refresh_module, "FILE_WITH_HELPERS_FROM", 10**9)
+    monkeypatch.setattr(grouping, "BATCH", 2)  # several batches, several ahead
+    monkeypatch.setattr(grouping, "FILING_AHEAD", 4)
+    monkeypatch.setattr(refresh_module, "_Writer", _BusyWriter)
+    monkeypatch.setattr(grouping, "FILE_WITH_HELPERS_FROM", 10**9)
     (tmp_path / "alone").mkdir()
     alone = _stories_after_refresh(tmp_path / "alone", monkeypatch)
-    monkeypatch.setattr(refresh_module, "FILE_WITH_HELPERS_FROM", 1)
-    monkeypatch.setattr(refresh_module.os, "cpu_count", lambda: 2)  # helpers need two cores
+    monkeypatch.setattr(grouping, "FILE_WITH_HELPERS_FROM", 1)
+    monkeypatch.setattr(grouping.os, "cpu_count", lambda: 2)  # helpers need two cores
     used: list[int] = []
-    real = refresh_module._Indexer._file_with_helpers
+    real = grouping._extracted_by_helpers
 
-    def counted(self: refresh_module._Indexer) -> None:
-        used.append(len(self._pending))
-        real(self)
-        used.append(len(self._pending))
+    def counted(store: Store, batches: list[list[int]]) -> Iterator[object]:
+        for features in real(store, batches):
+            assert features is not None
+            used.append(len(features))
+            yield features
 
-    monkeypatch.setattr(refresh_module._Indexer, "_file_with_helpers", counted)
+    monkeypatch.setattr(grouping, "_extracted_by_helpers", counted)
     (tmp_path / "helped").mkdir()
     helped = _stories_after_refresh(tmp_path / "helped", monkeypatch)
-    assert used[0] == 12 and used[1] == 0  # the helpers' features filed the whole backlog
+    assert used == [2] * 6  # the helpers extracted the features of every batch
     assert helped == alone
     assert len(alone) == 3 and all(len(members) == 4 for members in alone)
+
+
+def _desks(folder: Path, count: int) -> list[Path]:
+    """`count` feeds of three stories each, one report per story per desk."""
+    paths = []
+    for outlet in range(count):
+        path = folder / f"desk{outlet}.xml"
+        path.write_bytes(
+            _feed(
+                [
+                    (f"ferry-{outlet}", f"Ferry budget, desk {outlet}", STORY),
+                    (f"grid-{outlet}", f"Grid plan, desk {outlet}", GRID),
+                    (f"pay-{outlet}", f"Pay offer, desk {outlet}", PAY),
+                ]
+            )
+        )
+        paths.append(path)
+    return paths
+
+
+GRID = "The grid operator will spend 2 billion kroner on new power lines in the north."
+PAY = "Teachers in Bergen voted to accept a pay offer of 4 percent after long talks."
+
+
+def test_a_large_backlog_is_left_to_grouping_and_said_in_the_report(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(refresh_module, "_Writer", _BusyWriter)
+    monkeypatch.setattr(refresh_module, "GROUP_AT_END_UP_TO", 5)
+    feeds = [store.add_feed(str(path)) for path in _desks(tmp_path, 4)]
+    report = refresh_blocking(store, Settings(), feeds)
+    assert report.new == 12
+    assert report.indexed == 0 and report.ungrouped == 12
+    assert store.unfiled_count() == 12 and len(store.unindexed()) == 12
+    # Saved and searchable all the same; only the stories wait.
+    assert len(store.list_articles()) == 12
+    assert store.search("ferry")
+    # The next refresh (nothing new) leaves them too; with group_all it files them.
+    again = refresh_blocking(store, Settings(), feeds)
+    assert again.new == 0 and again.ungrouped == 12
+    grouped = refresh_blocking(store, Settings(), feeds, group_all=True)
+    assert grouped.indexed == 12 and grouped.ungrouped == 0
+    assert store.unfiled_count() == 0
+    sizes = sorted(len(store.story_members(row.id)) for row in store.list_articles())
+    assert sizes == [4] * 12
+
+
+def test_a_small_backlog_is_filed_before_refresh_returns(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(refresh_module, "_Writer", _BusyWriter)
+    monkeypatch.setattr(refresh_module, "GROUP_AT_END_UP_TO", 12)
+    feeds = [store.add_feed(str(path)) for path in _desks(tmp_path, 4)]
+    report = refresh_blocking(store, Settings(), feeds)
+    assert report.indexed == 12 and report.ungrouped == 0
+    assert store.unfiled_count() == 0
+
+
+def test_grouping_reports_progress_stops_between_batches_and_skips_what_is_filed(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(refresh_module, "_Writer", _BusyWriter)
+    monkeypatch.setattr(refresh_module, "GROUP_AT_END_UP_TO", 0)
+    feeds = [store.add_feed(str(path)) for path in _desks(tmp_path, 4)]
+    refresh_blocking(store, Settings(), feeds)
+    waiting = store.unindexed()
+    assert len(waiting) == 12
+    seen: list[tuple[int, int]] = []
+    filed = grouping.group_backlog(
+        store,
+        batch=5,
+        on_progress=lambda done, total: seen.append((done, total)),
+        stop=lambda: len(seen) >= 1,
+    )
+    assert filed == 5 and seen == [(5, 12)]
+    assert store.unfiled_count() == 7
+    # Another pass files the rest and skips what the first one filed.
+    seen.clear()
+    assert (
+        grouping.group_backlog(
+            store, waiting, batch=5, on_progress=lambda d, t: seen.append((d, t))
+        )
+        == 7
+    )
+    assert seen == [(5, 12), (10, 12), (12, 12)]
+    assert store.unfiled_count() == 0
+    assert grouping.group_backlog(store) == 0

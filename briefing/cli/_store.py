@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "format_time",
+    "group_first",
     "open_store",
     "open_store_for_reading",
     "parse_since",
@@ -54,6 +55,52 @@ def open_store(args: argparse.Namespace, *, read_only: bool = False) -> Store:
     if store.notice:
         print(f"{program(args)}: {store.notice}", file=sys.stderr)
     return store
+
+
+def group_first(args: argparse.Namespace, store: Store) -> None:
+    """File articles a refresh left ungrouped, so that stories read whole; progress on stderr.
+
+    A reader (another Briefing writes) leaves them to that Briefing. A store
+    that refuses the writes is reported, and the command goes on with the
+    stories as they are.
+    """
+    from briefing.errors import StoreError
+    from briefing.grouping import group_backlog
+
+    if store.read_only:
+        return
+    waiting = store.unfiled_count()
+    if not waiting:
+        return
+    print(f"{program(args)}: grouping {waiting} articles into stories first", file=sys.stderr)
+    try:
+        if sys.stderr.isatty():
+            _group_with_progress_bar(store, waiting)
+        else:
+            group_backlog(store)
+    except StoreError as exc:
+        print(f"{program(args)}: stories left as they are: {exc}", file=sys.stderr)
+
+
+def _group_with_progress_bar(store: Store, waiting: int) -> None:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from briefing.grouping import group_backlog
+
+    with Progress(
+        TextColumn("grouping"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
+        task = progress.add_task("articles", total=waiting)
+        group_backlog(
+            store,
+            on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+        )
 
 
 def open_store_for_reading(args: argparse.Namespace) -> Store:

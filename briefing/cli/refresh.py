@@ -32,6 +32,13 @@ def register(subparsers: Any) -> None:
         help="only this feed (URL, path, title or id); repeatable",
     )
     parser.add_argument("--due", action="store_true", help="only feeds whose next fetch is due")
+    parser.add_argument(
+        "--group",
+        action="store_true",
+        help="file every new article into its story before finishing, however many "
+        "(by default a backlog of thousands is left to the reader, which groups it in "
+        "the background, and to 'digest' and 'related', which group it first)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -68,6 +75,11 @@ def _summary(report: RefreshReport) -> list[str]:
         )
     if report.expired:
         lines.append(f"{report.expired} old read or dismissed articles expired")
+    if report.ungrouped:
+        lines.append(
+            f"{report.ungrouped} articles are not grouped into stories yet: the reader groups "
+            "them in the background ('briefing refresh --group' waits for them)"
+        )
     return lines
 
 
@@ -87,19 +99,21 @@ def run(args: argparse.Namespace) -> int:
             print("nothing to refresh: no subscriptions" + (" are due" if args.due else ""))
             return 0
         if sys.stderr.isatty():
-            report = _with_progress_bar(store, config, feeds)
+            report = _with_progress_bar(store, config, feeds, args.group)
         else:
 
             def plain_line(feed_report: FeedReport) -> None:
                 print(_line(feed_report), flush=True)
 
-            report = refresh_blocking(store, config, feeds, on_feed=plain_line)
+            report = refresh_blocking(
+                store, config, feeds, on_feed=plain_line, group_all=args.group
+            )
     for line in _summary(report):
         print(line)
     return 0
 
 
-def _with_progress_bar(store: Any, config: Any, feeds: list[Any]) -> RefreshReport:
+def _with_progress_bar(store: Any, config: Any, feeds: list[Any], group_all: bool) -> RefreshReport:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.text import Text
@@ -123,4 +137,4 @@ def _with_progress_bar(store: Any, config: Any, feeds: list[Any]) -> RefreshRepo
                 progress.console.print(Text(_line(feed_report)))
             progress.advance(task)
 
-        return refresh_blocking(store, config, feeds, on_feed=advance)
+        return refresh_blocking(store, config, feeds, on_feed=advance, group_all=group_all)

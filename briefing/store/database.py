@@ -345,18 +345,24 @@ class Store:
         self._write(work)
 
     def index_articles(
-        self, article_ids: Sequence[int], extracted: Mapping[int, Features] | None = None
+        self,
+        article_ids: Sequence[int],
+        extracted: Mapping[int, Features] | None = None,
+        *,
+        unfiled_only: bool = False,
     ) -> int:
         """File saved articles into related stories in one transaction; return how many.
 
-        Articles already filed are filed again (their text changed); the batch is
-        indexed together (`related.index_articles`), faster than one by one.
-        `extracted` may hold the articles' features, worked out beforehand.
+        Articles already filed are filed again (their text changed), unless
+        `unfiled_only` (a backlog that another pass may have filed meanwhile);
+        the batch is indexed together (`related.index_articles`), faster than
+        one by one. `extracted` may hold the articles' features, worked out beforehand.
         """
 
         def work(conn: sqlite3.Connection) -> int:
+            wanted = stories.unfiled(conn, article_ids) if unfiled_only else article_ids
             # Articles removed since they were saved are simply not found.
-            found = article_queries.get_articles(conn, article_ids)
+            found = article_queries.get_articles(conn, wanted)
             pairs = [(a.id, a) for a in found if a.id]
             return len(stories.index_articles(conn, pairs, extracted=extracted))
 
@@ -365,6 +371,16 @@ class Store:
     def articles(self, article_ids: Sequence[int]) -> list[Article]:
         """The stored articles among these ids, in the order given."""
         return self._read(lambda conn: article_queries.get_articles(conn, article_ids))
+
+    def unfiled_count(self) -> int:
+        """How many saved articles wait to be filed into related stories (two counts)."""
+
+        def work(conn: sqlite3.Connection) -> int:
+            articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+            filed = conn.execute("SELECT count(*) FROM related_docs").fetchone()[0]
+            return max(0, int(articles) - int(filed))
+
+        return self._read(work)
 
     def unindexed(self, limit: int = 1_000) -> list[int]:
         """Saved articles not yet in the related-stories index, oldest first.

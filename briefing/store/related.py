@@ -87,6 +87,7 @@ __all__ = [
     "story_key",
     "story_members",
     "story_of",
+    "unfiled",
     "unindexed",
 ]
 
@@ -302,6 +303,19 @@ def unindexed(conn: sqlite3.Connection, limit: int = 10_000) -> list[int]:
         (limit,),
     ).fetchall()
     return [int(row[0]) for row in rows]
+
+
+def unfiled(conn: sqlite3.Connection, article_ids: Sequence[int]) -> list[int]:
+    """Those of these articles not in the index, in the order given."""
+    filed: set[int] = set()
+    for chunk, marks in parameter_chunks(list(article_ids)):
+        filed.update(
+            int(row[0])
+            for row in conn.execute(
+                f"SELECT article_id FROM related_docs WHERE article_id IN ({marks})", chunk
+            )
+        )
+    return [article_id for article_id in article_ids if article_id not in filed]
 
 
 def story_key(story: int) -> str:

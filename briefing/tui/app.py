@@ -172,6 +172,12 @@ class BriefingApp(App[int]):
 
         start_refresh(self, all_feeds=all_feeds, quiet=quiet, feed_id=feed_id)
 
+    def start_grouping(self) -> None:
+        """File into stories, in a worker, the articles a large refresh left unfiled."""
+        from briefing.tui.grouping import start_grouping
+
+        start_grouping(self)
+
     def start_digest(self) -> None:
         """Preview the digest of picked stories, then write it."""
         from briefing.tui.screens.digest import start_digest

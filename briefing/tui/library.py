@@ -10,10 +10,12 @@ its results into things to draw.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
@@ -63,6 +65,9 @@ LAST_BRIEFING = "last_briefing"
 SEARCH_LIMIT = 500
 READ_AHEAD_KEPT = 8  # stories kept ready to show (each holds its text and analysis)
 RELATED_SHOWN = 8  # related stories listed beside an open story
+# Articles filed per transaction while grouping a backlog: the list's reads wait at most for
+# one batch (about a tenth of a second on real news text).
+GROUPING_BATCH = 50
 
 
 @dataclass(frozen=True)
@@ -154,6 +159,7 @@ class Library:
         self.read_only_reason: str | None = None  # None: another Briefing holds the store
         self._store: Store | None = None
         self.open_error: str | None = None  # why the store could not be opened, if it could not
+        self.closing = False  # close() has begun: no new background work
         # Stories read ahead of the reader (the neighbours of the open one), ready to show.
         self._ready: OrderedDict[tuple[int, int], Reading] = OrderedDict()
         # The last search's hits: one list load asks for its count, snippets and pages, and
@@ -163,6 +169,11 @@ class Library:
         self._search_cut = False
         # Each view's size as last counted: a page near the end is then read from the end.
         self._totals: dict[ListQuery, int] = {}
+        # One grouping of a backlog at a time (see group_backlog), on its own thread.
+        self._grouping = asyncio.Lock()
+        self._stop_grouping = threading.Event()  # the running job's: set, it stops after a batch
+        self._grouper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefing-grouping")
+        self._grouping_job: Future[int] | None = None
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefing-store")
         self._cpu = ThreadPoolExecutor(max_workers=2, thread_name_prefix="briefing-analysis")
 
@@ -226,8 +237,17 @@ class Library:
 
     async def close(self) -> None:
         """Close the store and stop the threads; safe to call twice."""
+        self.closing = True
+        self._stop_grouping.set()
+        job = self._grouping_job
+        if job is not None and not job.done():
+            # It stops after its batch; the store must stay open until then. Its outcome
+            # (an error included) was the worker's to report.
+            with contextlib.suppress(Exception):
+                await asyncio.wrap_future(job)
         if self._store is not None:
             await self._on_db(self._close)
+        self._grouper.shutdown(wait=False, cancel_futures=True)
         self._db.shutdown(wait=False, cancel_futures=True)
         self._cpu.shutdown(wait=False, cancel_futures=True)
 
@@ -506,6 +526,53 @@ class Library:
 
         self._forget_views()
         return await refresh(self.store, settings, feeds, on_feed=on_feed)
+
+    # -- grouping ---------------------------------------------------------------------------
+
+    async def unfiled_count(self) -> int:
+        """Saved articles not yet filed into related stories (a large refresh leaves them)."""
+        if self.read_only or self.closing or self._store is None:
+            return 0
+        return await self._on_db(lambda: self.store.unfiled_count())
+
+    async def group_backlog(self, on_progress: Callable[[int, int], None]) -> int:
+        """File every unfiled article into its story, on a thread of its own.
+
+        Not on the database thread: each batch holds the store only briefly, so
+        list reads go on between batches. `on_progress(done, total)` is called
+        on that thread. `stop_grouping` ends it between two batches.
+        """
+        from briefing.grouping import group_backlog
+
+        async with self._grouping:
+            stop = self._stop_grouping = threading.Event()
+
+            def report(done: int, total: int) -> None:
+                if not stop.is_set():  # a stopped job's last batch is nobody's news
+                    on_progress(done, total)
+
+            job = self._grouping_job = self._grouper.submit(
+                group_backlog,
+                self.store,
+                batch=GROUPING_BATCH,
+                on_progress=report,
+                stop=stop.is_set,
+            )
+            try:
+                return await asyncio.wrap_future(job)
+            finally:
+                if not job.done():  # the worker was cancelled: the thread stops after its batch
+                    stop.set()
+                self._forget_views()
+
+    def stop_grouping(self) -> None:
+        """Ask a running `group_backlog` to stop after its batch (a refresh takes over)."""
+        self._stop_grouping.set()
+
+    async def grouping_finished(self) -> None:
+        """Wait for a running `group_backlog`, if any."""
+        async with self._grouping:
+            pass
 
     # -- digest -----------------------------------------------------------------------------
 

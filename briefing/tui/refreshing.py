@@ -18,11 +18,12 @@ from briefing.errors import BriefingError
 from briefing.tui.formatting import safe
 
 if TYPE_CHECKING:
+    from briefing.models import FeedStatus
     from briefing.refresh import FeedReport
     from briefing.tui.app import BriefingApp
     from briefing.tui.screens.main import MainScreen
 
-__all__ = ["start_refresh"]
+__all__ = ["RELOAD_EVERY", "main_screens", "show_progress", "start_refresh"]
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,18 @@ def start_refresh(
 
 
 async def _refresh(app: BriefingApp, all_feeds: bool, quiet: bool, feed_id: int | None) -> None:
+    from briefing.tui.grouping import start_grouping
+
+    try:
+        await _refresh_feeds(app, all_feeds, quiet, feed_id)
+    finally:
+        # What this refresh (or an earlier one) left unfiled is grouped in the background.
+        start_grouping(app)
+
+
+async def _refresh_feeds(
+    app: BriefingApp, all_feeds: bool, quiet: bool, feed_id: int | None
+) -> None:
     library = app.library
     if library.read_only:
         if not quiet:
@@ -62,14 +75,22 @@ async def _refresh(app: BriefingApp, all_feeds: bool, quiet: bool, feed_id: int 
             app.notify(message + " Add one with 'briefing add URL'.")
         return
     app.notify(f"Refreshing {len(feeds)} feed{'s' if len(feeds) != 1 else ''}\u2026")
+    # A backlog being grouped waits: the refresh files its own articles and restarts it after.
+    app.workers.cancel_group(app, "grouping")
+    await library.grouping_finished()
+    await _run(app, feeds)
+
+
+async def _run(app: BriefingApp, feeds: list[FeedStatus]) -> None:
+    library = app.library
     progress = _Progress(len(feeds))
     last_reload = -RELOAD_EVERY
-    _show_progress(app, progress.line())
+    show_progress(app, progress.line())
 
     def landed(report: FeedReport) -> None:
         nonlocal last_reload
         progress.add(report)
-        _show_progress(app, progress.line())
+        show_progress(app, progress.line())
         if report.error and progress.failed <= FAILURES_NOTIFIED:
             app.notify(
                 f"{safe(report.title, 80)}: {safe(report.error, 200)}",
@@ -80,7 +101,7 @@ async def _refresh(app: BriefingApp, all_feeds: bool, quiet: bool, feed_id: int 
         now = time.monotonic()
         if (report.new or report.updated) and now - last_reload >= RELOAD_EVERY:
             last_reload = now
-            for screen in _main_screens(app):
+            for screen in main_screens(app):
                 screen.run_worker(
                     screen.reload(keep=screen.stories.current), group=_LANDED, exclusive=True
                 )
@@ -100,15 +121,15 @@ async def _refresh(app: BriefingApp, all_feeds: bool, quiet: bool, feed_id: int 
         )
         return
     finally:
-        _show_progress(app, None)
-        for screen in _main_screens(app):
+        show_progress(app, None)
+        for screen in main_screens(app):
             screen.workers.cancel_group(screen, _LANDED)
     failed = len(result.failed)
     summary = f"{result.new} new, {result.updated} updated"
     if failed:
         summary += f", {failed} feed{'s' if failed != 1 else ''} failed (F shows them)"
     app.notify(summary, title="Refreshed", severity="warning" if failed else "information")
-    for screen in _main_screens(app):
+    for screen in main_screens(app):
         if result.new + result.updated:
             await screen.reload(keep=screen.stories.current)
         else:
@@ -135,15 +156,15 @@ class _Progress:
         return f"refreshing {self.landed}/{self.feeds} feeds \u00b7 {self.new} new{failed}"
 
 
-def _main_screens(app: BriefingApp) -> list[MainScreen]:
+def main_screens(app: BriefingApp) -> list[MainScreen]:
     from briefing.tui.screens.main import MainScreen
 
     return [screen for screen in app.screen_stack if isinstance(screen, MainScreen)]
 
 
-def _show_progress(app: BriefingApp, line: str | None) -> None:
+def show_progress(app: BriefingApp, line: str | None) -> None:
     from briefing.tui.widgets.view_bar import ViewBar
 
-    for screen in _main_screens(app):
+    for screen in main_screens(app):
         for bar in screen.query(ViewBar):
             bar.show_progress(line)

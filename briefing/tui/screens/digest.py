@@ -26,6 +26,7 @@ from briefing.digest import format_for_name
 from briefing.errors import BriefingError
 from briefing.safety import plain
 from briefing.tui.formatting import safe
+from briefing.tui.grouping import group_now
 from briefing.tui.screens.dialogs import PromptScreen
 
 if TYPE_CHECKING:
@@ -41,6 +42,11 @@ def start_digest(app: BriefingApp) -> None:
 
 
 async def _open_preview(app: BriefingApp) -> None:
+    waiting = await app.library.unfiled_count()
+    if waiting:
+        # A briefing of half-grouped stories would list one story as several.
+        app.notify(f"Grouping {waiting:,} articles into stories first\u2026")
+        await group_now(app)
     problems: list[str] = []
     stories = await app.library.digest_stories("picked", problems)
     for problem in problems[:5]:

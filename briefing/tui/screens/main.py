@@ -224,7 +224,9 @@ class MainScreen(Screen[None]):
         gc.freeze()
         self.warm()
         if not app.offline:
-            app.start_refresh(all_feeds=False, quiet=True)
+            app.start_refresh(all_feeds=False, quiet=True)  # then groups what is left unfiled
+        else:
+            app.start_grouping()
 
     @work(group="warm", exclusive=True)
     async def warm(self) -> None:

@@ -1,0 +1,105 @@
+"""A refresh that leaves thousands of articles ungrouped says so; `digest`, `related` and
+`refresh --group` group them first. The threshold is lowered so a few feeds stand for many."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import briefing.refresh as refresh_module
+from briefing.cli import main
+from briefing.store import Store
+
+TOPICS = [
+    ("ferry", "Ferry budget", "The harbour council approved a ferry budget of 5 million euros."),
+    ("grid", "Grid plan", "The grid operator will spend 2 billion kroner on new power lines."),
+    ("pay", "Pay offer", "Teachers in Bergen voted to accept a pay offer of 4 percent."),
+]
+
+
+class _BusyWriter(refresh_module._Writer):
+    """Never idle (as in a refresh of many feeds), so new articles wait for the end."""
+
+    def __init__(self, limit: int, idle: object = None) -> None:
+        super().__init__(limit, None)
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    config = tmp_path / "briefing.toml"
+    config.write_text("", encoding="utf-8")
+    monkeypatch.setenv("BRIEFING_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("BRIEFING_CONFIG", str(config))
+    monkeypatch.setattr(refresh_module, "GROUP_AT_END_UP_TO", 5)
+    monkeypatch.setattr(refresh_module, "_Writer", _BusyWriter)
+    for desk in range(4):
+        items = "".join(
+            f"<item><guid>{key}-{desk}</guid><title>{title}, desk {desk}</title>"
+            f"<link>https://desk{desk}.example/{key}</link>"
+            f"<pubDate>Mon, 02 Jun 2025 09:00:00 GMT</pubDate><description>{body}</description>"
+            "</item>"
+            for key, title, body in TOPICS
+        )
+        path = tmp_path / f"desk{desk}.xml"
+        path.write_text(
+            f'<?xml version="1.0"?><rss version="2.0"><channel><title>Desk {desk}</title>'
+            f"{items}</channel></rss>",
+            encoding="utf-8",
+        )
+        assert main(["add", str(path)]) == 0
+    return tmp_path
+
+
+def _unfiled() -> int:
+    with Store.open() as store:
+        return store.unfiled_count()
+
+
+def test_refresh_says_what_it_left_ungrouped_and_group_waits_for_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    capsys.readouterr()
+    assert main(["refresh"]) == 0
+    out = capsys.readouterr().out
+    assert "4 feeds: 12 new" in out
+    assert "12 articles are not grouped into stories yet" in out
+    assert "briefing refresh --group" in out
+    assert _unfiled() == 12
+    assert main(["refresh", "--group"]) == 0
+    assert "not grouped" not in capsys.readouterr().out
+    assert _unfiled() == 0
+
+
+def test_related_groups_the_backlog_before_answering(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    main(["refresh"])
+    assert _unfiled() == 12
+    with Store.open() as store:
+        [ferry] = [row.id for row in store.list_articles() if row.title == "Ferry budget, desk 0"]
+    capsys.readouterr()
+    assert main(["related", str(ferry), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "grouping 12 articles into stories first" in captured.err
+    titles = sorted(json.loads(line)["title"] for line in captured.out.splitlines())
+    assert titles == ["Ferry budget, desk 1", "Ferry budget, desk 2", "Ferry budget, desk 3"]
+    assert _unfiled() == 0
+
+
+def test_digest_groups_the_backlog_so_a_story_names_every_outlet(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    main(["refresh"])
+    with Store.open() as store:
+        for row in store.list_articles():
+            if row.title == "Ferry budget, desk 0":
+                store.set_flag(row.id, "picked", True)
+    capsys.readouterr()
+    assert main(["digest", "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert "grouping 12 articles into stories first" in captured.err
+    [story] = json.loads(captured.out)["stories"]
+    assert len(story["outlets"]) == 4  # desk 0 and the three other desks
+    assert _unfiled() == 0

@@ -1,0 +1,200 @@
+"""The reader groups a backlog a large refresh left unfiled: in the background, with
+progress above the list, and before a digest is previewed."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from tui_support import make_app, settle
+
+import briefing.refresh as refresh_module
+import briefing.tui.grouping as tui_grouping
+import briefing.tui.library as library_module
+from briefing.models import Article
+from briefing.store import Store
+from briefing.tui.app import BriefingApp
+from briefing.tui.library import Library
+from briefing.tui.screens.digest import DigestPreviewScreen
+from briefing.tui.screens.main import MainScreen
+
+TOPICS = [
+    ("ferry", "Ferry budget", "The harbour council approved a ferry budget of 5 million euros."),
+    ("grid", "Grid plan", "The grid operator will spend 2 billion kroner on new power lines."),
+    ("pay", "Pay offer", "Teachers in Bergen voted to accept a pay offer of 4 percent."),
+]
+
+
+@pytest.fixture(autouse=True)
+def private_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BRIEFING_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("BRIEFING_CONFIG", str(tmp_path / "absent.toml"))
+
+
+def _backlog(data_dir: Path) -> None:
+    """Four desks' reports of three stories, saved but not filed into stories."""
+    with Store.open(data_dir / "briefing.db") as store:
+        for desk in range(4):
+            feed = store.add_feed(f"https://desk{desk}.example/rss")
+            articles = [
+                Article(
+                    title=f"{title}, desk {desk}",
+                    body=body,
+                    guid=f"{key}-{desk}",
+                    url=f"https://desk{desk}.example/{key}",
+                    source=f"Desk {desk}",
+                    published=datetime(2025, 6, 2, 9, desk, tzinfo=UTC),
+                )
+                for key, title, body in TOPICS
+            ]
+            store.record_fetch(feed.id, articles, index=False)
+        assert store.unfiled_count() == 12
+
+
+def _main(app: BriefingApp) -> MainScreen:
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+async def test_the_reader_groups_a_backlog_in_the_background_with_progress(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _backlog(tmp_path)
+    monkeypatch.setattr(library_module, "GROUPING_BATCH", 5)
+    lines: list[str | None] = []
+    real = tui_grouping.show_progress
+
+    def recorded(app: BriefingApp, line: str | None) -> None:
+        lines.append(line)
+        real(app, line)
+
+    monkeypatch.setattr(tui_grouping, "show_progress", recorded)
+    app = make_app(tmp_path, seeds=[], grouped=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = _main(app)
+        assert lines == [
+            "grouping into stories: 0/12 articles\u2026",
+            "grouping into stories: 5/12 articles\u2026",
+            "grouping into stories: 10/12 articles\u2026",
+            "grouping into stories: 12/12 articles\u2026",
+            None,
+        ]
+        # Three stories of four reports each, the list regrouped when the grouping ended.
+        assert screen.stories.total == 3
+        assert await app.library.unfiled_count() == 0
+        assert "grouping" not in str(screen.query_one("ViewBar").render())
+
+
+async def test_a_digest_preview_waits_for_the_backlog_to_be_grouped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _backlog(tmp_path)
+    # No background grouping: the digest must do it itself.
+    monkeypatch.setattr(BriefingApp, "start_grouping", lambda self: None)
+    with Store.open(tmp_path / "briefing.db") as store:
+        [ferry] = [r.id for r in store.list_articles() if r.title == "Ferry budget, desk 0"]
+        store.set_flag(ferry, "picked", True)
+    app = make_app(tmp_path, seeds=[], grouped=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert await app.library.unfiled_count() == 12
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, DigestPreviewScreen)
+        [story] = app.screen.stories
+        assert len(story.outlets) == 3  # the three other desks' reports of the ferry budget
+        assert await app.library.unfiled_count() == 0
+
+
+async def test_stopping_a_grouping_leaves_the_rest_for_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _backlog(tmp_path)
+    monkeypatch.setattr(library_module, "GROUPING_BATCH", 2)
+    library = Library(tmp_path / "briefing.db")
+    await library.open()
+    progress: list[int] = []
+
+    def landed(done: int, total: int) -> None:
+        progress.append(done)
+        if done == 4:
+            library.stop_grouping()
+
+    assert await library.group_backlog(landed) == 4
+    assert progress == [2, 4] and await library.unfiled_count() == 8
+    assert await library.group_backlog(lambda done, total: None) == 8
+    assert await library.unfiled_count() == 0
+    await library.close()
+
+
+async def test_closing_the_reader_mid_grouping_waits_for_the_batch_then_closes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _backlog(tmp_path)
+    monkeypatch.setattr(library_module, "GROUPING_BATCH", 3)
+    library = Library(tmp_path / "briefing.db")
+    await library.open()
+    first_batch = threading.Event()
+    release = threading.Event()
+
+    def landed(done: int, total: int) -> None:
+        first_batch.set()
+        release.wait(10)  # a slow batch, still running when the reader closes
+
+    grouping = asyncio.create_task(library.group_backlog(landed))
+    await asyncio.to_thread(first_batch.wait, 10)
+    closing = asyncio.create_task(library.close())
+    await asyncio.sleep(0.05)
+    assert not closing.done()  # the store stays open while the batch runs
+    release.set()
+    await closing
+    assert await grouping == 3  # stopped after its batch
+    with Store.open(tmp_path / "briefing.db") as store:
+        assert store.unfiled_count() == 9
+
+
+class _BusyWriter(refresh_module._Writer):
+    """Never idle (as in a refresh of many feeds), so new articles wait for the end."""
+
+    def __init__(self, limit: int, idle: object = None) -> None:
+        super().__init__(limit, None)
+
+
+async def test_what_a_refresh_in_the_reader_leaves_unfiled_is_grouped_after_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(refresh_module, "_Writer", _BusyWriter)
+    monkeypatch.setattr(refresh_module, "GROUP_AT_END_UP_TO", 0)
+    with Store.open(tmp_path / "briefing.db") as store:
+        for desk in range(4):
+            items = "".join(
+                f"<item><guid>{key}-{desk}</guid><title>{title}, desk {desk}</title>"
+                "<pubDate>Mon, 02 Jun 2025 09:00:00 GMT</pubDate>"
+                f"<description>{body}</description></item>"
+                for key, title, body in TOPICS
+            )
+            path = tmp_path / f"desk{desk}.xml"
+            path.write_text(
+                f'<?xml version="1.0"?><rss version="2.0"><channel><title>Desk {desk}</title>'
+                f"{items}</channel></rss>",
+                encoding="utf-8",
+            )
+            store.add_feed(str(path))
+    lines: list[str | None] = []
+    real = tui_grouping.show_progress
+    monkeypatch.setattr(
+        tui_grouping, "show_progress", lambda app, line: (lines.append(line), real(app, line))
+    )
+    app = make_app(tmp_path, seeds=[], grouped=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        assert "grouping into stories: 12/12 articles\u2026" in lines
+        assert await app.library.unfiled_count() == 0
+        assert _main(app).stories.total == 3

@@ -20,6 +20,7 @@ from briefing.tui.app import BriefingApp
 from briefing.tui.library import Library
 from briefing.tui.screens.digest import DigestPreviewScreen
 from briefing.tui.screens.main import MainScreen
+from briefing.tui.widgets.panes import RelatedPane
 
 TOPICS = [
     ("ferry", "Ferry budget", "The harbour council approved a ferry budget of 5 million euros."),
@@ -84,8 +85,12 @@ async def test_the_reader_groups_a_backlog_in_the_background_with_progress(
             "grouping into stories: 12/12 articles\u2026",
             None,
         ]
-        # Three stories of four reports each, the list regrouped when the grouping ended.
+        # Three stories of four reports each, the list regrouped when the grouping ended,
+        # and the open story's related pane filled in (it said the story was not grouped).
         assert screen.stories.total == 3
+        related = screen.query_one(RelatedPane)
+        assert related.option_count == 3
+        assert all("desk" in str(related.get_option_at_index(i).prompt) for i in range(3))
         assert await app.library.unfiled_count() == 0
         assert "grouping" not in str(screen.query_one("ViewBar").render())
 
@@ -103,6 +108,8 @@ async def test_a_digest_preview_waits_for_the_backlog_to_be_grouped(
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert await app.library.unfiled_count() == 12
+        related = _main(app).query_one(RelatedPane)
+        assert str(related.get_option_at_index(0).prompt) == RelatedPane.UNFILED
         await pilot.press("e")
         await settle(pilot)
         assert isinstance(app.screen, DigestPreviewScreen)

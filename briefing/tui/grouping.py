@@ -62,6 +62,7 @@ async def group_now(app: BriefingApp) -> None:
                 screen.run_worker(
                     screen.reload(keep=screen.stories.current), group=_RELOAD, exclusive=True
                 )
+                screen.refresh_related()
 
     show_progress(app, progress_line(0, waiting))
     try:
@@ -79,6 +80,7 @@ async def group_now(app: BriefingApp) -> None:
             screen.workers.cancel_group(screen, _RELOAD)
     for screen in main_screens(app):
         await screen.reload(keep=screen.stories.current)
+        screen.refresh_related()
 
 
 def progress_line(done: int, total: int) -> str:

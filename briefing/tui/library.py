@@ -110,6 +110,7 @@ class Reading:
     document: Document
     analysis: Analysis
     related: tuple[RelatedRow, ...] = ()
+    unfiled: bool = False  # not in a story yet: a large refresh left it for the grouping
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,7 @@ class Opening:
     reading: Reading | None
     related: tuple[RelatedRow, ...]
     related_problem: str | None = None
+    unfiled: bool = False
 
 
 Analyser = Callable[[Article, int], Analysis]
@@ -413,22 +415,24 @@ class Library:
             if article is None:
                 return None
             problem = None
+            unfiled = False
             try:
                 related = tuple(self.store.related(article_id, RELATED_SHOWN))
+                unfiled = not related and not self.store.story_members(article_id)
             except BriefingError as exc:
                 related, problem = (), str(exc)
             cached = self.store.cached_analysis(article.analysis_key(sentences))
             reading = None
             if cached is not None:
-                reading = Reading(article, _document(article), cached, related)
-            return Opening(article, reading, related, problem)
+                reading = Reading(article, _document(article), cached, related, unfiled)
+            return Opening(article, reading, related, problem, unfiled)
 
         return await self._on_db(work)
 
     async def analyse(self, opening: Opening) -> Reading:
         """The reading of a story whose analysis was not cached: analysed, then cached."""
         reading = await self.reading(opening.article)
-        return replace(reading, related=opening.related)
+        return replace(reading, related=opening.related, unfiled=opening.unfiled)
 
     async def related(self, article_id: int, k: int = 8) -> list[RelatedRow]:
         """Other reports of the same story, best first."""

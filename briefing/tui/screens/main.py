@@ -373,6 +373,22 @@ class MainScreen(Screen[None]):
         self.reading = reading
         self.show_reading(reading)
 
+    @work(group="related", exclusive=True)
+    async def refresh_related(self) -> None:
+        """Fill the related pane of an open story that was waiting to be grouped."""
+        reading = self.reading
+        if reading is None or not reading.unfiled or reading.article.id is None:
+            return
+        try:
+            opening = await self.library.fetch_story(reading.article.id)
+        except BriefingError:
+            return  # said when the story was opened; the pane keeps its note
+        if opening is None or opening.unfiled or self.reading is not reading:
+            return
+        self.reading = replace(reading, related=opening.related, unfiled=False)
+        related = self.query_one("#related", RelatedPane)
+        related.show(opening.related)
+
     def _show_waiting(self, article: Article, message: str = "Analysing\u2026") -> None:
         """The analysis is slow: show the raw text, and say so in the panes."""
         self._cancel_waiting()
@@ -399,7 +415,7 @@ class MainScreen(Screen[None]):
         assert isinstance(related, RelatedPane)
         quotes.show(reading.analysis.quotes)
         figures.show(reading.analysis.figures)
-        related.show(reading.related)
+        related.show(reading.related, unfiled=reading.unfiled)
         # Once the user stays on this story: reading ahead must not slow the drawing of this
         # one, nor run for every story a held key passes over.
         if self._read_ahead_timer is not None:

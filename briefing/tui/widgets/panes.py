@@ -55,13 +55,15 @@ class Pane(OptionList):
         self.border_subtitle = ""
         self.set_options([Option(Text(message, style="dim"), disabled=True)])
 
-    def _fill(self, prompts: Sequence[Text], values: Sequence[int]) -> None:
+    def _fill(
+        self, prompts: Sequence[Text], values: Sequence[int], empty: str | None = None
+    ) -> None:
         self.waiting = None
         self.values = list(values)
         if prompts:
             self.set_options([Option(prompt) for prompt in prompts])
         else:
-            self.set_options([Option(Text(self.EMPTY, style="dim"), disabled=True)])
+            self.set_options([Option(Text(empty or self.EMPTY, style="dim"), disabled=True)])
         self.border_subtitle = str(len(prompts)) if prompts else ""
 
     def value_at(self, index: int | None) -> int | None:
@@ -102,6 +104,12 @@ class RelatedPane(Pane):
     SHORT = "Related"
     NUMBER = 3
     EMPTY = "No other reports of this story."
+    UNFILED = "Not in a story yet: the stories are still being grouped."
 
-    def show(self, related: Sequence[RelatedRow]) -> None:
-        self._fill([related_text(r) for r in related], [r.id for r in related])
+    def show(self, related: Sequence[RelatedRow], *, unfiled: bool = False) -> None:
+        """`unfiled`: the article awaits grouping, so no list says nothing yet."""
+        self._fill(
+            [related_text(r) for r in related],
+            [r.id for r in related],
+            empty=self.UNFILED if unfiled else self.EMPTY,
+        )

@@ -30,7 +30,7 @@ import logging
 import queue
 import stat
 import threading
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,7 +43,6 @@ from briefing.models import Article, FeedStatus
 if TYPE_CHECKING:
     import httpx
 
-    from briefing.analysis.related import Features
     from briefing.sources.fetch import FeedOutcome, ParseMode
     from briefing.sources.parse import ParsedFeed
     from briefing.store import Store
@@ -232,15 +231,22 @@ class _Indexer:
         self._unsearchable = 0
         return True
 
-    def step(self, extracted: Mapping[int, Features] | None = None) -> bool:
-        """Index one batch; False when nothing was waiting (or the store refused)."""
+    def step(self) -> bool:
+        """Index one batch; False when nothing was waiting (or the store refused).
+
+        A backlog already larger than GROUP_AT_END_UP_TO is not touched: it is
+        left to `briefing.grouping` at the end, and in a run that brings so much
+        an idle writer does not mean an idle CPU (the parsers use it).
+        """
         if self._index_search():
             return True
         if not self._pending or self.problem is not None:
             return False
+        if len(self._pending) > GROUP_AT_END_UP_TO:
+            return False
         batch = list(itertools.islice(self._pending, INDEX_BATCH))
         try:
-            self.indexed += self._store.index_articles(batch, extracted)
+            self.indexed += self._store.index_articles(batch)
         except StoreError as exc:  # disk full, say: saving matters more; reported at the end
             self.problem = exc
             return False

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 import briefing.grouping as grouping
@@ -12,6 +14,7 @@ import briefing.refresh as refresh_module
 from briefing.config import Settings
 from briefing.models import Article
 from briefing.refresh import refresh_blocking
+from briefing.sources.fetch import make_client
 from briefing.store import Store
 
 
@@ -249,3 +252,36 @@ def test_grouping_reports_progress_stops_between_batches_and_skips_what_is_filed
     assert seen == [(5, 12), (10, 12), (12, 12)]
     assert store.unfiled_count() == 0
     assert grouping.group_backlog(store) == 0
+
+
+async def test_a_backlog_beyond_the_threshold_is_not_filed_bit_by_bit_while_saving(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Four web feeds land 50 ms apart, so the writer is idle between them; each brings
+    # three articles, more than the threshold of two. None is filed during the run (in a
+    # run that brings so much the parsers want that CPU): all are left to the grouping.
+    monkeypatch.setattr(refresh_module, "GROUP_AT_END_UP_TO", 2)
+    documents = {
+        f"https://desk{desk}.example/rss": path.read_bytes()
+        for desk, path in enumerate(_desks(tmp_path, 4))
+    }
+
+    async def answer(request: httpx.Request) -> httpx.Response:
+        desk = int(request.url.host[4])
+        await asyncio.sleep(0.05 * desk)
+        return httpx.Response(200, stream=httpx.ByteStream(documents[str(request.url)]))
+
+    filed: list[int] = []
+    real = Store.index_articles
+
+    def counted(self: Store, article_ids: list[int], *args: object, **kwargs: object) -> int:
+        filed.extend(article_ids)
+        return real(self, article_ids, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "index_articles", counted)
+    feeds = [store.add_feed(url) for url in documents]
+    async with make_client(Settings().network) as client:
+        client._transport = httpx.MockTransport(answer)
+        report = await refresh_module.refresh(store, Settings(), feeds, client=client)
+    assert report.new == 12 and report.ungrouped == 12
+    assert filed == []

@@ -104,7 +104,7 @@ class RelatedPane(Pane):
     SHORT = "Related"
     NUMBER = 3
     EMPTY = "No other reports of this story."
-    UNFILED = "Not in a story yet: the stories are still being grouped."
+    UNFILED = "Not grouped into a story yet."
 
     def show(self, related: Sequence[RelatedRow], *, unfiled: bool = False) -> None:
         """`unfiled`: the article awaits grouping, so no list says nothing yet."""

@@ -254,11 +254,11 @@ class _Indexer:
             del self._pending[article_id]
         return True
 
-    def finish(self, group_all: bool = False) -> int:
+    def finish(self) -> int:
         """Index what is still waiting, and articles earlier runs left unfiled.
 
         A backlog larger than GROUP_AT_END_UP_TO (a first refresh of many
-        feeds) is left to `briefing.grouping` unless `group_all`: filing it
+        feeds) is left to `briefing.grouping`: filing it
         would hold this refresh for as long again as fetching took.
         """
         self._index_search()
@@ -268,7 +268,7 @@ class _Indexer:
             return self.indexed
         if self.problem is None:
             self._pending.update(dict.fromkeys(self._store.unindexed(limit=10_000_000)))
-        if len(self._pending) > GROUP_AT_END_UP_TO and not group_all:
+        if len(self._pending) > GROUP_AT_END_UP_TO:
             self.left = len(self._pending)
             self._pending.clear()  # not for the writer's idle steps either: they are left
         elif self.problem is None:
@@ -520,13 +520,12 @@ async def refresh(
     client: httpx.AsyncClient | None = None,
     parse: ParseMode | None = None,
     deadline: float | None = None,
-    group_all: bool = False,
 ) -> RefreshReport:
     """Fetch `feeds`, save each as it lands (calling `on_feed`), then apply retention.
 
     Feeds with `full_text` on are reported once their new articles' pages are in.
     New articles are filed into stories before this returns, unless more than
-    GROUP_AT_END_UP_TO wait at the end and not `group_all` (see `RefreshReport.ungrouped`).
+    GROUP_AT_END_UP_TO wait at the end (see `RefreshReport.ungrouped`).
     """
     from briefing.sources.fetch import FeedRequest, FetchState, fetch_all, make_client
 
@@ -640,7 +639,7 @@ async def refresh(
             await asyncio.gather(*finishing, return_exceptions=True)
         if failures:
             raise failures[0]
-        report.indexed = await writer.run(lambda: indexer.finish(group_all))
+        report.indexed = await writer.run(indexer.finish)
         report.ungrouped = indexer.left
         if settings.general.retention_days > 0:
             days = settings.general.retention_days
@@ -671,9 +670,6 @@ def refresh_blocking(
     *,
     on_feed: OnFeed | None = None,
     parse: ParseMode | None = None,
-    group_all: bool = False,
 ) -> RefreshReport:
     """`refresh` for callers without an event loop (the command line)."""
-    return asyncio.run(
-        refresh(store, settings, feeds, on_feed=on_feed, parse=parse, group_all=group_all)
-    )
+    return asyncio.run(refresh(store, settings, feeds, on_feed=on_feed, parse=parse))

@@ -68,7 +68,22 @@ def test_refresh_says_what_it_left_ungrouped_and_group_waits_for_it(
     assert "briefing refresh --group" in out
     assert _unfiled() == 12
     assert main(["refresh", "--group"]) == 0
-    assert "not grouped" not in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert "not grouped" not in captured.out
+    assert "briefing refresh: grouping 12 articles into stories" in captured.err
+    assert _unfiled() == 0
+
+
+def test_refresh_group_groups_what_an_earlier_refresh_left(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    main(["refresh"])
+    assert _unfiled() == 12
+    capsys.readouterr()
+    assert main(["refresh", "--group"]) == 0  # nothing new this time
+    captured = capsys.readouterr()
+    assert "0 new" in captured.out and "not grouped" not in captured.out
+    assert "grouping 12 articles into stories" in captured.err
     assert _unfiled() == 0
 
 
@@ -82,7 +97,7 @@ def test_related_groups_the_backlog_before_answering(
     capsys.readouterr()
     assert main(["related", str(ferry), "--json"]) == 0
     captured = capsys.readouterr()
-    assert "grouping 12 articles into stories first" in captured.err
+    assert "grouping 12 articles into stories" in captured.err
     titles = sorted(json.loads(line)["title"] for line in captured.out.splitlines())
     assert titles == ["Ferry budget, desk 1", "Ferry budget, desk 2", "Ferry budget, desk 3"]
     assert _unfiled() == 0
@@ -99,7 +114,7 @@ def test_digest_groups_the_backlog_so_a_story_names_every_outlet(
     capsys.readouterr()
     assert main(["digest", "--format", "json"]) == 0
     captured = capsys.readouterr()
-    assert "grouping 12 articles into stories first" in captured.err
+    assert "grouping 12 articles into stories" in captured.err
     [story] = json.loads(captured.out)["stories"]
     assert len(story["outlets"]) == 4  # desk 0 and the three other desks
     assert _unfiled() == 0

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "format_time",
-    "group_first",
+    "group_waiting",
     "open_store",
     "open_store_for_reading",
     "parse_since",
@@ -57,8 +57,8 @@ def open_store(args: argparse.Namespace, *, read_only: bool = False) -> Store:
     return store
 
 
-def group_first(args: argparse.Namespace, store: Store) -> None:
-    """File articles a refresh left ungrouped, so that stories read whole; progress on stderr.
+def group_waiting(args: argparse.Namespace, store: Store) -> None:
+    """File the articles a refresh left ungrouped, so that stories read whole; progress on stderr.
 
     A reader (another Briefing writes) leaves them to that Briefing. A store
     that refuses the writes is reported, and the command goes on with the
@@ -72,7 +72,7 @@ def group_first(args: argparse.Namespace, store: Store) -> None:
     waiting = store.unfiled_count()
     if not waiting:
         return
-    print(f"{program(args)}: grouping {waiting} articles into stories first", file=sys.stderr)
+    print(f"{program(args)}: grouping {waiting} articles into stories", file=sys.stderr)
     try:
         if sys.stderr.isatty():
             _group_with_progress_bar(store, waiting)

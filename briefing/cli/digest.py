@@ -132,7 +132,7 @@ def _is_stream(path: Path) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from briefing.cli._store import group_first, open_store_for_reading
+    from briefing.cli._store import group_waiting, open_store_for_reading
     from briefing.digest import DEFAULT_TITLE, render_digest
     from briefing.digest_stories import build_digest_stories, digest_article_ids, mark_briefing
     from briefing.errors import StoreError
@@ -152,7 +152,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"briefing digest: article {article_id} {plain(message)}", file=sys.stderr)
 
     with open_store_for_reading(args) as store:
-        group_first(args, store)
+        group_waiting(args, store)
         since_last = args.since == _LAST
         ids = digest_article_ids(
             store,

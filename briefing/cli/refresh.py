@@ -8,6 +8,7 @@ database is held by another Briefing process.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -84,7 +85,7 @@ def _summary(report: RefreshReport) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from briefing.cli._store import open_store, settings
+    from briefing.cli._store import group_waiting, open_store, settings
     from briefing.errors import FeedError
     from briefing.refresh import refresh_blocking, select_feeds
 
@@ -97,23 +98,26 @@ def run(args: argparse.Namespace) -> int:
             return 2
         if not feeds:
             print("nothing to refresh: no subscriptions" + (" are due" if args.due else ""))
+            if args.group:
+                group_waiting(args, store)
             return 0
         if sys.stderr.isatty():
-            report = _with_progress_bar(store, config, feeds, args.group)
+            report = _with_progress_bar(store, config, feeds)
         else:
 
             def plain_line(feed_report: FeedReport) -> None:
                 print(_line(feed_report), flush=True)
 
-            report = refresh_blocking(
-                store, config, feeds, on_feed=plain_line, group_all=args.group
-            )
+            report = refresh_blocking(store, config, feeds, on_feed=plain_line)
+        if args.group and report.ungrouped:
+            group_waiting(args, store)
+            report = dataclasses.replace(report, ungrouped=store.unfiled_count())
     for line in _summary(report):
         print(line)
     return 0
 
 
-def _with_progress_bar(store: Any, config: Any, feeds: list[Any], group_all: bool) -> RefreshReport:
+def _with_progress_bar(store: Any, config: Any, feeds: list[Any]) -> RefreshReport:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.text import Text
@@ -137,4 +141,4 @@ def _with_progress_bar(store: Any, config: Any, feeds: list[Any], group_all: boo
                 progress.console.print(Text(_line(feed_report)))
             progress.advance(task)
 
-        return refresh_blocking(store, config, feeds, on_feed=advance, group_all=group_all)
+        return refresh_blocking(store, config, feeds, on_feed=advance)

@@ -122,7 +122,7 @@ def related_record(row: RelatedRow, article: Article | None) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from briefing.cli._store import format_time, group_first, open_store_for_reading
+    from briefing.cli._store import format_time, group_waiting, open_store_for_reading
     from briefing.safety import plain
 
     if args.limit < 1:
@@ -131,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
     with open_store_for_reading(args) as store:
         article = resolve_article(store, args.article)
         assert article.id is not None
-        group_first(args, store)
+        group_waiting(args, store)
         rows = store.related(article.id, args.limit)
         details = {row.id: store.article(row.id) for row in rows}
     if args.json:

@@ -205,3 +205,23 @@ async def test_what_a_refresh_in_the_reader_leaves_unfiled_is_grouped_after_it(
         assert "grouping into stories: 12/12 articles\u2026" in lines
         assert await app.library.unfiled_count() == 0
         assert _main(app).stories.total == 3
+
+
+async def test_a_failed_grouping_is_a_notification_not_a_closed_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import briefing.grouping as grouping
+
+    _backlog(tmp_path)
+
+    def broken(*args: object, **kwargs: object) -> int:
+        raise RuntimeError("the index is in a state nobody expected")
+
+    monkeypatch.setattr(grouping, "group_backlog", broken)
+    app = make_app(tmp_path, seeds=[], grouped=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.is_running
+        messages = [str(n.message) for n in app._notifications]
+        assert any(m.startswith("Grouping stopped: RuntimeError(") for m in messages)
+        assert _main(app).stories.total == 12  # every article still listed, ungrouped

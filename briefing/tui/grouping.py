@@ -15,6 +15,7 @@ import time
 from typing import TYPE_CHECKING
 
 from briefing.errors import BriefingError
+from briefing.tui.formatting import safe
 from briefing.tui.refreshing import RELOAD_EVERY, main_screens, show_progress
 
 if TYPE_CHECKING:
@@ -70,6 +71,14 @@ async def group_now(app: BriefingApp) -> None:
     except BriefingError as exc:
         app.notify(
             f"Grouping stopped: {exc}. The stories stay as they are.",
+            title="Stories",
+            severity="error",
+            markup=False,
+        )
+    except Exception as exc:  # noqa: BLE001 - a failed grouping must not close the reader
+        log.exception("grouping failed")
+        app.notify(
+            f"Grouping stopped: {safe(repr(exc), 200)}. The stories stay as they are.",
             title="Stories",
             severity="error",
             markup=False,

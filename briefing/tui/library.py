@@ -10,7 +10,6 @@ its results into things to draw.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import threading
 from collections import OrderedDict
@@ -243,10 +242,13 @@ class Library:
         self._stop_grouping.set()
         job = self._grouping_job
         if job is not None and not job.done():
-            # It stops after its batch; the store must stay open until then. Its outcome
-            # (an error included) was the worker's to report.
-            with contextlib.suppress(Exception):
+            # It stops after its batch; the store must stay open until then.
+            from briefing.errors import BriefingError
+
+            try:
                 await asyncio.wrap_future(job)
+            except BriefingError as exc:  # its worker is gone: nobody else will say it
+                log.warning("grouping stopped as the reader closed: %s", exc)
         if self._store is not None:
             await self._on_db(self._close)
         self._grouper.shutdown(wait=False, cancel_futures=True)

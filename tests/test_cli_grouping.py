@@ -118,3 +118,25 @@ def test_digest_groups_the_backlog_so_a_story_names_every_outlet(
     [story] = json.loads(captured.out)["stories"]
     assert len(story["outlets"]) == 4  # desk 0 and the three other desks
     assert _unfiled() == 0
+
+
+def test_a_store_that_refuses_the_grouping_still_gets_its_digest(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing.errors import StoreError
+
+    main(["refresh"])
+    with Store.open() as store:
+        first = store.list_articles()[0].id
+        store.set_flag(first, "picked", True)
+
+    def full(self: Store, *args: object, **kwargs: object) -> int:
+        raise StoreError("database or disk is full")
+
+    monkeypatch.setattr(Store, "index_articles", full)
+    capsys.readouterr()
+    assert main(["digest", "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert "stories left as they are: database or disk is full" in captured.err
+    assert len(json.loads(captured.out)["stories"]) == 1
+    assert _unfiled() == 12  # nothing lost, still waiting for the next grouping

@@ -7,23 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+from desk_feeds import BusyWriter, write_desks
 
 import briefing.refresh as refresh_module
 from briefing.cli import main
 from briefing.store import Store
-
-TOPICS = [
-    ("ferry", "Ferry budget", "The harbour council approved a ferry budget of 5 million euros."),
-    ("grid", "Grid plan", "The grid operator will spend 2 billion kroner on new power lines."),
-    ("pay", "Pay offer", "Teachers in Bergen voted to accept a pay offer of 4 percent."),
-]
-
-
-class _BusyWriter(refresh_module._Writer):
-    """Never idle (as in a refresh of many feeds), so new articles wait for the end."""
-
-    def __init__(self, limit: int, idle: object = None) -> None:
-        super().__init__(limit, None)
 
 
 @pytest.fixture(autouse=True)
@@ -33,21 +21,8 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("BRIEFING_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("BRIEFING_CONFIG", str(config))
     monkeypatch.setattr(refresh_module, "GROUP_AT_END_UP_TO", 5)
-    monkeypatch.setattr(refresh_module, "_Writer", _BusyWriter)
-    for desk in range(4):
-        items = "".join(
-            f"<item><guid>{key}-{desk}</guid><title>{title}, desk {desk}</title>"
-            f"<link>https://desk{desk}.example/{key}</link>"
-            f"<pubDate>Mon, 02 Jun 2025 09:00:00 GMT</pubDate><description>{body}</description>"
-            "</item>"
-            for key, title, body in TOPICS
-        )
-        path = tmp_path / f"desk{desk}.xml"
-        path.write_text(
-            f'<?xml version="1.0"?><rss version="2.0"><channel><title>Desk {desk}</title>'
-            f"{items}</channel></rss>",
-            encoding="utf-8",
-        )
+    monkeypatch.setattr(refresh_module, "_Writer", BusyWriter)
+    for path in write_desks(tmp_path, 4):
         assert main(["add", str(path)]) == 0
     return tmp_path
 

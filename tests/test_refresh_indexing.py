@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from desk_feeds import BusyWriter, write_desks
 
 import briefing.grouping as grouping
 import briefing.refresh as refresh_module
@@ -132,19 +133,12 @@ def _stories_after_refresh(folder: Path, monkeypatch: pytest.MonkeyPatch) -> lis
     return sorted(sorted(members) for members in stories.values())
 
 
-class _BusyWriter(refresh_module._Writer):
-    """Never idle, so every new article waits for the end of the refresh."""
-
-    def __init__(self, limit: int, idle: object = None) -> None:
-        super().__init__(limit, None)
-
-
 def test_helper_processes_file_a_backlog_exactly_as_filing_alone_does(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(grouping, "BATCH", 2)  # several batches, several ahead
     monkeypatch.setattr(grouping, "FILING_AHEAD", 4)
-    monkeypatch.setattr(refresh_module, "_Writer", _BusyWriter)
+    monkeypatch.setattr(refresh_module, "_Writer", BusyWriter)
     monkeypatch.setattr(grouping, "FILE_WITH_HELPERS_FROM", 10**9)
     (tmp_path / "alone").mkdir()
     alone = _stories_after_refresh(tmp_path / "alone", monkeypatch)
@@ -167,34 +161,12 @@ def test_helper_processes_file_a_backlog_exactly_as_filing_alone_does(
     assert len(alone) == 3 and all(len(members) == 4 for members in alone)
 
 
-def _desks(folder: Path, count: int) -> list[Path]:
-    """`count` feeds of three stories each, one report per story per desk."""
-    paths = []
-    for outlet in range(count):
-        path = folder / f"desk{outlet}.xml"
-        path.write_bytes(
-            _feed(
-                [
-                    (f"ferry-{outlet}", f"Ferry budget, desk {outlet}", STORY),
-                    (f"grid-{outlet}", f"Grid plan, desk {outlet}", GRID),
-                    (f"pay-{outlet}", f"Pay offer, desk {outlet}", PAY),
-                ]
-            )
-        )
-        paths.append(path)
-    return paths
-
-
-GRID = "The grid operator will spend 2 billion kroner on new power lines in the north."
-PAY = "Teachers in Bergen voted to accept a pay offer of 4 percent after long talks."
-
-
 def test_a_large_backlog_is_left_to_grouping_and_said_in_the_report(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(refresh_module, "_Writer", _BusyWriter)
+    monkeypatch.setattr(refresh_module, "_Writer", BusyWriter)
     monkeypatch.setattr(refresh_module, "GROUP_AT_END_UP_TO", 5)
-    feeds = [store.add_feed(str(path)) for path in _desks(tmp_path, 4)]
+    feeds = [store.add_feed(str(path)) for path in write_desks(tmp_path, 4)]
     report = refresh_blocking(store, Settings(), feeds)
     assert report.new == 12
     assert report.indexed == 0 and report.ungrouped == 12
@@ -214,9 +186,9 @@ def test_a_large_backlog_is_left_to_grouping_and_said_in_the_report(
 def test_a_small_backlog_is_filed_before_refresh_returns(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(refresh_module, "_Writer", _BusyWriter)
+    monkeypatch.setattr(refresh_module, "_Writer", BusyWriter)
     monkeypatch.setattr(refresh_module, "GROUP_AT_END_UP_TO", 12)
-    feeds = [store.add_feed(str(path)) for path in _desks(tmp_path, 4)]
+    feeds = [store.add_feed(str(path)) for path in write_desks(tmp_path, 4)]
     report = refresh_blocking(store, Settings(), feeds)
     assert report.indexed == 12 and report.ungrouped == 0
     assert store.unfiled_count() == 0
@@ -225,9 +197,9 @@ def test_a_small_backlog_is_filed_before_refresh_returns(
 def test_grouping_reports_progress_stops_between_batches_and_skips_what_is_filed(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(refresh_module, "_Writer", _BusyWriter)
+    monkeypatch.setattr(refresh_module, "_Writer", BusyWriter)
     monkeypatch.setattr(refresh_module, "GROUP_AT_END_UP_TO", 0)
-    feeds = [store.add_feed(str(path)) for path in _desks(tmp_path, 4)]
+    feeds = [store.add_feed(str(path)) for path in write_desks(tmp_path, 4)]
     refresh_blocking(store, Settings(), feeds)
     waiting = store.unindexed()
     assert len(waiting) == 12
@@ -262,7 +234,7 @@ async def test_a_backlog_beyond_the_threshold_is_not_filed_bit_by_bit_while_savi
     monkeypatch.setattr(refresh_module, "GROUP_AT_END_UP_TO", 2)
     documents = {
         f"https://desk{desk}.example/rss": path.read_bytes()
-        for desk, path in enumerate(_desks(tmp_path, 4))
+        for desk, path in enumerate(write_desks(tmp_path, 4))
     }
 
     async def answer(request: httpx.Request) -> httpx.Response:

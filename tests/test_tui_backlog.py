@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from desk_feeds import TOPICS, BusyWriter, write_desks
 from tui_support import make_app, settle
 
 import briefing.refresh as refresh_module
@@ -21,12 +22,6 @@ from briefing.tui.library import Library
 from briefing.tui.screens.digest import DigestPreviewScreen
 from briefing.tui.screens.main import MainScreen
 from briefing.tui.widgets.panes import RelatedPane
-
-TOPICS = [
-    ("ferry", "Ferry budget", "The harbour council approved a ferry budget of 5 million euros."),
-    ("grid", "Grid plan", "The grid operator will spend 2 billion kroner on new power lines."),
-    ("pay", "Pay offer", "Teachers in Bergen voted to accept a pay offer of 4 percent."),
-]
 
 
 @pytest.fixture(autouse=True)
@@ -165,32 +160,13 @@ async def test_closing_the_reader_mid_grouping_waits_for_the_batch_then_closes(
         assert store.unfiled_count() == 9
 
 
-class _BusyWriter(refresh_module._Writer):
-    """Never idle (as in a refresh of many feeds), so new articles wait for the end."""
-
-    def __init__(self, limit: int, idle: object = None) -> None:
-        super().__init__(limit, None)
-
-
 async def test_what_a_refresh_in_the_reader_leaves_unfiled_is_grouped_after_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(refresh_module, "_Writer", _BusyWriter)
+    monkeypatch.setattr(refresh_module, "_Writer", BusyWriter)
     monkeypatch.setattr(refresh_module, "GROUP_AT_END_UP_TO", 0)
     with Store.open(tmp_path / "briefing.db") as store:
-        for desk in range(4):
-            items = "".join(
-                f"<item><guid>{key}-{desk}</guid><title>{title}, desk {desk}</title>"
-                "<pubDate>Mon, 02 Jun 2025 09:00:00 GMT</pubDate>"
-                f"<description>{body}</description></item>"
-                for key, title, body in TOPICS
-            )
-            path = tmp_path / f"desk{desk}.xml"
-            path.write_text(
-                f'<?xml version="1.0"?><rss version="2.0"><channel><title>Desk {desk}</title>'
-                f"{items}</channel></rss>",
-                encoding="utf-8",
-            )
+        for path in write_desks(tmp_path, 4):
             store.add_feed(str(path))
     lines: list[str | None] = []
     real = tui_grouping.show_progress

@@ -68,17 +68,14 @@ async def group_now(app: BriefingApp) -> None:
     show_progress(app, progress_line(0, waiting))
     try:
         await library.group_backlog(landed)
-    except BriefingError as exc:
-        app.notify(
-            f"Grouping stopped: {exc}. The stories stay as they are.",
-            title="Stories",
-            severity="error",
-            markup=False,
-        )
     except Exception as exc:  # noqa: BLE001 - a failed grouping must not close the reader
-        log.exception("grouping failed")
+        if isinstance(exc, BriefingError):  # a store that refuses writes: its own words
+            reason = str(exc)
+        else:
+            log.exception("grouping failed")
+            reason = safe(repr(exc), 200)
         app.notify(
-            f"Grouping stopped: {safe(repr(exc), 200)}. The stories stay as they are.",
+            f"Grouping stopped: {reason}. The stories stay as they are.",
             title="Stories",
             severity="error",
             markup=False,

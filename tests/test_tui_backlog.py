@@ -15,6 +15,7 @@ from tui_support import make_app, settle
 import briefing.refresh as refresh_module
 import briefing.tui.grouping as tui_grouping
 import briefing.tui.library as library_module
+from briefing.errors import StoreError
 from briefing.models import Article
 from briefing.store import Store
 from briefing.tui.app import BriefingApp
@@ -183,15 +184,23 @@ async def test_what_a_refresh_in_the_reader_leaves_unfiled_is_grouped_after_it(
         assert _main(app).stories.total == 3
 
 
+@pytest.mark.parametrize(
+    ("error", "said"),
+    [
+        (RuntimeError("the index is in a state nobody expected"), "RuntimeError('the index"),
+        (StoreError("database or disk is full"), "database or disk is full. The stories stay"),
+    ],
+    ids=["unexpected", "store"],
+)
 async def test_a_failed_grouping_is_a_notification_not_a_closed_reader(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: Exception, said: str
 ) -> None:
     import briefing.grouping as grouping
 
     _backlog(tmp_path)
 
     def broken(*args: object, **kwargs: object) -> int:
-        raise RuntimeError("the index is in a state nobody expected")
+        raise error
 
     monkeypatch.setattr(grouping, "group_backlog", broken)
     app = make_app(tmp_path, seeds=[], grouped=True)
@@ -199,5 +208,5 @@ async def test_a_failed_grouping_is_a_notification_not_a_closed_reader(
         await settle(pilot)
         assert app.is_running
         messages = [str(n.message) for n in app._notifications]
-        assert any(m.startswith("Grouping stopped: RuntimeError(") for m in messages)
+        assert any(m.startswith(f"Grouping stopped: {said}") for m in messages)
         assert _main(app).stories.total == 12  # every article still listed, ungrouped

@@ -33,7 +33,8 @@ __all__ = [
     "group_backlog",
 ]
 
-# Articles filed per transaction: small enough that the reader's list reads wait little.
+# Articles filed per transaction by default (the reader passes its own, smaller, so that its
+# list's reads wait little); each batch shares its term counts and rows, so larger is faster.
 BATCH = 200
 # A backlog at least this large has its features extracted by helper processes.
 FILE_WITH_HELPERS_FROM = 2_000

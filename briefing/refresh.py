@@ -197,10 +197,11 @@ class _Indexer:
     articles are stored (and shown) without waiting for either index. New
     articles reach the search index SEARCH_BATCH at a time (the store holds
     them back meanwhile, see `Store.hold_search`), and are filed into related
-    stories in batches whenever the writer has nothing to save; both catch up
-    fully before the refresh returns. Articles a crash left unfiled are found
-    by `Store.unindexed` and filed by the next refresh; any left out of search
-    are added by the store's next write.
+    stories in batches whenever the writer has nothing to save. The search
+    index catches up fully before the refresh returns, and so do the stories
+    unless more than GROUP_AT_END_UP_TO articles wait (see `finish`). Articles
+    a crash left unfiled are found by `Store.unindexed` and filed by the next
+    refresh or grouping; any left out of search are added by the store's next write.
     """
 
     def __init__(self, store: Store, enabled: bool) -> None:

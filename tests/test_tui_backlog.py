@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -210,3 +211,33 @@ async def test_a_failed_grouping_is_a_notification_not_a_closed_reader(
         messages = [str(n.message) for n in app._notifications]
         assert any(m.startswith(f"Grouping stopped: {said}") for m in messages)
         assert _main(app).stories.total == 12  # every article still listed, ungrouped
+
+
+async def test_the_list_is_re_read_as_batches_land(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _backlog(tmp_path)
+    monkeypatch.setattr(library_module, "GROUPING_BATCH", 3)
+    monkeypatch.setattr(tui_grouping, "RELOAD_EVERY", 0.0)  # after every batch
+    reloads: list[int] = []
+    real = MainScreen.reload
+
+    async def counted(self: MainScreen, keep: object = None) -> None:
+        reloads.append(await self.library.unfiled_count())
+        await real(self, keep)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(MainScreen, "reload", counted)
+    filing = Store.index_articles
+
+    def slow(self: Store, *args: object, **kwargs: object) -> int:
+        time.sleep(0.1)  # a batch of real news takes a while; the list reloads meanwhile
+        return filing(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "index_articles", slow)
+    app = make_app(tmp_path, seeds=[], grouped=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert _main(app).stories.total == 3
+    # Start-up's reload saw all twelve waiting; reloads between batches saw fewer; the last none.
+    assert reloads[0] == 12 and reloads[-1] == 0
+    assert any(0 < waiting < 12 for waiting in reloads)

@@ -10,6 +10,9 @@ throughout. A refresh stops the grouping and starts it again when it is done.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import contextvars
 import logging
 import time
 from typing import TYPE_CHECKING
@@ -48,10 +51,14 @@ async def group_now(app: BriefingApp) -> None:
     if not waiting:
         return
     last_reload = time.monotonic()
+    loop = asyncio.get_running_loop()
+    context = contextvars.copy_context()  # the app's: Textual finds its active app in it
 
     def landed(done: int, total: int) -> None:
-        # Called on the grouping thread after each batch.
-        app.call_from_thread(batch_landed, done, total)
+        # Called on the grouping thread after each batch. Handed over without waiting for
+        # it to run: a thread blocked on an event loop that has stopped would never end.
+        with contextlib.suppress(RuntimeError):  # the loop is closed: the reader has gone
+            loop.call_soon_threadsafe(batch_landed, done, total, context=context)
 
     def batch_landed(done: int, total: int) -> None:
         nonlocal last_reload

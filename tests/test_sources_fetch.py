@@ -246,10 +246,17 @@ async def test_redirects_to_other_schemes_are_refused(target: str):
     assert result.body is None
 
 
-@pytest.mark.parametrize("target", ["javascript:alert(1)", "data:text/xml,<rss/>"])
-async def test_redirects_to_scripts_and_data_are_refused(target: str):
+@pytest.mark.parametrize(
+    ("target", "scheme"), [("javascript:alert(1)", "javascript"), ("data:text/xml,<rss/>", "data")]
+)
+async def test_redirects_to_scripts_and_data_are_refused_naming_where_they_point(
+    target: str, scheme: str
+):
     result = await _fetch(_redirects({"https://m.example/feed": (302, target)}))
-    assert result.error is not None and "redirected to an address" in result.error
+    assert result.error == (
+        f"redirected to {target!r}, which cannot be fetched: "
+        f"refusing a {scheme} address (only http and https)"
+    )
     assert result.body is None
 
 

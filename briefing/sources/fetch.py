@@ -59,6 +59,8 @@ ACCEPT = (
 )
 _REDIRECTS = (301, 302, 303, 307, 308)
 _PERMANENT = (301, 308)
+# The request extension where `_note_location` keeps a redirect's Location.
+_LOCATION = "briefing.location"
 _MAX_AGE = re.compile(r"(?:^|,)\s*(s-maxage|max-age)\s*=\s*\"?(\d+)", re.I)
 _HEADER_TEXT = re.compile(r"[\x20-\x7e]+")
 _CHUNK = 65_536
@@ -169,7 +171,27 @@ def make_client(settings: NetworkSettings) -> httpx.AsyncClient:
         transport=make_transport(limits),
         headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
         follow_redirects=False,
+        event_hooks={"response": [_note_location]},
     )
+
+
+async def _note_location(response: httpx.Response) -> None:
+    """Keep a redirect's Location on its request: httpx refuses some before we see them."""
+    location = response.headers.get("location")
+    if location is not None:
+        response.request.extensions[_LOCATION] = location
+
+
+def _refused_redirect(current: str, request: httpx.Request, exc: httpx.InvalidURL) -> str:
+    """Why a redirect httpx refused cannot be followed, naming where it pointed if known."""
+    location = request.extensions.get(_LOCATION)
+    if not isinstance(location, str):
+        return f"redirected to an address that cannot be fetched: {exc}"
+    try:
+        reason = _web_url(urljoin(current, location.strip())) or str(exc)
+    except ValueError:
+        reason = str(exc)
+    return f"redirected to {location[:200]!r}, which cannot be fetched: {reason}"
 
 
 def _web_url(url: str) -> str | None:
@@ -338,7 +360,7 @@ async def fetch_feed(
                     response = await client.send(request, stream=True)
                 except httpx.InvalidURL as exc:
                     # httpx checks a redirect's Location before handing the response back.
-                    return done(error=f"redirected to an address that cannot be fetched: {exc}")
+                    return done(error=_refused_redirect(current, request, exc))
                 try:
                     status = response.status_code
                     location = response.headers.get("location")

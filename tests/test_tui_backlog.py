@@ -281,3 +281,24 @@ async def test_a_refresh_pauses_the_digest_previews_grouping_and_it_goes_on_afte
         [story] = app.screen.stories
         assert len(story.outlets) == 3
         assert await app.library.unfiled_count() == 0
+
+
+async def test_a_read_only_readers_digest_preview_says_the_backlog_is_not_grouped(
+    tmp_path: Path,
+) -> None:
+    _backlog(tmp_path)
+    with Store.open(tmp_path / "briefing.db") as writer:  # another Briefing holds the store
+        [ferry] = [r.id for r in writer.list_articles() if r.title == "Ferry budget, desk 0"]
+        writer.set_flag(ferry, "picked", True)
+        app = make_app(tmp_path, seeds=[], grouped=True)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert app.library.read_only
+            await pilot.press("e")
+            await settle(pilot)
+            assert isinstance(app.screen, DigestPreviewScreen)
+            messages = [str(n.message) for n in app._notifications]
+            assert any(
+                m.startswith("12 articles are not grouped into stories yet") for m in messages
+            )
+        assert writer.unfiled_count() == 12

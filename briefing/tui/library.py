@@ -540,9 +540,12 @@ class Library:
 
     # -- grouping ---------------------------------------------------------------------------
 
-    async def unfiled_count(self) -> int:
-        """Saved articles not yet filed into related stories (a large refresh leaves them)."""
-        if self.read_only or self.closing or self._store is None:
+    async def unfiled_count(self, *, read_only_too: bool = False) -> int:
+        """Saved articles not yet filed into related stories (a large refresh leaves them).
+
+        0 in a read-only reader, which cannot file them, unless `read_only_too`.
+        """
+        if (self.read_only and not read_only_too) or self.closing or self._store is None:
             return 0
         return await self._on_db(lambda: self.store.unfiled_count())
 

@@ -7,6 +7,11 @@ Textual's capture object, whose descriptor is -1: starting the tracker then
 fails ("bad value(s) in fds_to_keep") and the refresh with it. The tracker is
 therefore started here with no stderr to hand over; it inherits the process's
 real standard error anyway.
+
+Helpers leave Ctrl-C to the process that started them (it stops its pool; a
+helper interrupted mid-job would print a traceback and break the pool), and
+end when that process is gone, even killed outright: otherwise they would wait
+for work forever.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ import concurrent.futures
 import contextlib
 import io
 import multiprocessing
+import os
+import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -36,8 +43,30 @@ def spawn_pool(
     """
     _start_resource_tracker()
     return concurrent.futures.ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("spawn"), initializer=initializer
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_helper_started,
+        initargs=(initializer,),
     )
+
+
+def _helper_started(initializer: Callable[[], None] | None) -> None:
+    """Set up a helper process, then run the pool's own `initializer`."""
+    # Ctrl-C reaches the whole foreground process group; the parent handles it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(
+            target=_exit_with, args=(parent,), name="briefing-parent-watch", daemon=True
+        ).start()
+    if initializer is not None:
+        initializer()
+
+
+def _exit_with(parent: Any) -> None:
+    """End this helper once its parent process has ended (however it ended)."""
+    parent.join()  # returns when the parent's end of the pipe to this helper closes
+    os._exit(0)
 
 
 def _start_resource_tracker() -> None:

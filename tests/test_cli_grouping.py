@@ -115,3 +115,23 @@ def test_a_store_that_refuses_the_grouping_still_gets_its_digest(
     assert "stories left as they are: database or disk is full" in captured.err
     assert len(json.loads(captured.out)["stories"]) == 1
     assert _unfiled() == 12  # nothing lost, still waiting for the next grouping
+
+
+def test_related_and_digest_on_a_read_only_store_say_the_backlog_is_not_grouped(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    main(["refresh"])
+    with Store.open() as store:  # another Briefing writes: these commands read read-only
+        [ferry] = [row.id for row in store.list_articles() if row.title == "Ferry budget, desk 0"]
+        store.set_flag(ferry, "picked", True)
+        capsys.readouterr()
+        assert main(["related", str(ferry)]) == 0
+        related = capsys.readouterr()
+        assert main(["digest", "--format", "json"]) == 0
+        digest = capsys.readouterr()
+    assert "not grouped into a story yet" in related.out
+    assert "no other stored article reports this story" not in related.out
+    for captured in (related, digest):
+        assert "12 articles are not grouped into stories yet" in captured.err
+        assert "stories may be incomplete" in captured.err
+    assert _unfiled() == 12

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import subprocess
 import sys
 import textwrap
+import threading
 
 import pytest
 
@@ -44,6 +48,51 @@ def test_a_pool_starts_with_an_ordinary_stderr():
 
     with spawn_pool(1) as pool:
         assert pool.submit(pow, 3, 3).result(timeout=60) == 27
+
+
+def test_a_helper_leaves_ctrl_c_to_the_process_that_started_it():
+    # Ctrl-C reaches every process of the terminal's foreground group: an interrupted
+    # helper printed a traceback over the progress bar and broke its pool.
+    from briefing.processes import spawn_pool
+
+    with spawn_pool(1) as pool:
+        handler = pool.submit(signal.getsignal, signal.SIGINT).result(timeout=60)
+    assert handler == signal.SIG_IGN
+
+
+_KILLED_WITH_A_POOL = textwrap.dedent(
+    """
+    import os, signal
+
+    if __name__ == "__main__":
+        from briefing.processes import spawn_pool
+
+        pool = spawn_pool(1)
+        print(pool.submit(os.getpid).result(), flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)  # no shutdown, no exit handlers
+    """
+)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="no SIGKILL here")
+def test_helpers_end_when_the_process_that_started_them_is_killed(tmp_path):
+    script = tmp_path / "killed.py"
+    script.write_text(_KILLED_WITH_A_POOL)
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    helper = int(parent.stdout.readline())
+    assert parent.wait(timeout=120) == -signal.SIGKILL
+    # The helper shares the pipe: it reaches its end once the helper (and the resource
+    # tracker, which ends with the helpers) have ended too.
+    ended = threading.Event()
+    reader = threading.Thread(target=lambda: (parent.stdout.read(), ended.set()), daemon=True)
+    reader.start()
+    try:
+        assert ended.wait(120), "the helper outlived the process that started it"
+    finally:
+        if not ended.is_set():
+            with contextlib.suppress(OSError):
+                os.kill(helper, signal.SIGKILL)
 
 
 def test_parsing_moves_to_threads_when_no_parser_process_can_start(monkeypatch):

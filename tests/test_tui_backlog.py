@@ -241,3 +241,95 @@ async def test_the_list_is_re_read_as_batches_land(
     # Start-up's reload saw all twelve waiting; reloads between batches saw fewer; the last none.
     assert reloads[0] == 12 and reloads[-1] == 0
     assert any(0 < waiting < 12 for waiting in reloads)
+
+
+async def test_a_refresh_pauses_the_digest_previews_grouping_and_it_goes_on_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import briefing.grouping as grouping
+
+    # The backlog comes from local feeds, so that R refreshes them without a network.
+    paths = write_desks(tmp_path, 4)
+    with Store.open(tmp_path / "briefing.db") as store:
+        for desk, path in enumerate(paths):
+            feed = store.add_feed(str(path))
+            articles = [
+                Article(
+                    title=f"{title}, desk {desk}",
+                    body=body,
+                    guid=f"{key}-{desk}",
+                    url=f"https://desk{desk}.example/{key}",
+                    source=f"Desk {desk}",
+                    published=datetime(2025, 6, 2, 9, 0, tzinfo=UTC),
+                )
+                for key, title, body in TOPICS
+            ]
+            store.record_fetch(feed.id, articles, index=False)
+        [ferry] = [r.id for r in store.list_articles() if r.title == "Ferry budget, desk 0"]
+        store.set_flag(ferry, "picked", True)
+    # Only the digest preview groups: its grouping is the one the refresh must pause.
+    monkeypatch.setattr(BriefingApp, "start_grouping", lambda self: None)
+    monkeypatch.setattr(tui_grouping, "start_grouping", lambda app: None)
+    monkeypatch.setattr(library_module, "GROUPING_BATCH", 1)
+    first_batch, release = threading.Event(), threading.Event()
+    real_group = grouping.group_backlog
+
+    def held_after_one_batch(store: Store, *args: object, **kwargs: object) -> int:
+        shown = kwargs.get("on_progress")
+        if shown is None:  # the refresh filing its own articles
+            return real_group(store, *args, **kwargs)  # type: ignore[arg-type]
+
+        def progress(done: int, total: int) -> None:
+            first_batch.set()
+            release.wait(10)
+            shown(done, total)  # type: ignore[operator]
+
+        kwargs["on_progress"] = progress
+        return real_group(store, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(grouping, "group_backlog", held_after_one_batch)
+    unfiled_when_fetching: list[int] = []
+    real_refresh = Library.refresh
+
+    async def refresh(self: Library, *args: object, **kwargs: object) -> object:
+        unfiled_when_fetching.append(await self.unfiled_count())
+        return await real_refresh(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Library, "refresh", refresh)
+    app = make_app(tmp_path, seeds=[], grouped=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await asyncio.to_thread(first_batch.wait, 10)
+        await pilot.press("R")
+        release.set()
+        await settle(pilot)
+        # The refresh fetched after one batch, not after the whole backlog.
+        assert unfiled_when_fetching == [11]
+        messages = [str(n.message) for n in app._notifications]
+        assert not any("stopped" in m for m in messages)
+        assert isinstance(app.screen, DigestPreviewScreen)
+        [story] = app.screen.stories
+        assert len(story.outlets) == 3
+        assert await app.library.unfiled_count() == 0
+
+
+async def test_a_read_only_readers_digest_preview_says_the_backlog_is_not_grouped(
+    tmp_path: Path,
+) -> None:
+    _backlog(tmp_path)
+    with Store.open(tmp_path / "briefing.db") as writer:  # another Briefing holds the store
+        [ferry] = [r.id for r in writer.list_articles() if r.title == "Ferry budget, desk 0"]
+        writer.set_flag(ferry, "picked", True)
+        app = make_app(tmp_path, seeds=[], grouped=True)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert app.library.read_only
+            await pilot.press("e")
+            await settle(pilot)
+            assert isinstance(app.screen, DigestPreviewScreen)
+            messages = [str(n.message) for n in app._notifications]
+            assert any(
+                m.startswith("12 articles are not grouped into stories yet") for m in messages
+            )
+        assert writer.unfiled_count() == 12

@@ -60,17 +60,24 @@ def open_store(args: argparse.Namespace, *, read_only: bool = False) -> Store:
 def group_waiting(args: argparse.Namespace, store: Store) -> None:
     """File the articles a refresh left ungrouped, so that stories read whole; progress on stderr.
 
-    A reader (another Briefing writes) leaves them to that Briefing. A store
-    that refuses the writes is reported, and the command goes on with the
-    stories as they are.
+    A reader (another Briefing writes, or the directory is read-only) leaves
+    them to a Briefing that can write, and says the stories may be incomplete.
+    A store that refuses the writes is reported, and the command goes on with
+    the stories as they are.
     """
     from briefing.errors import StoreError
     from briefing.grouping import group_backlog
 
-    if store.read_only:
-        return
     waiting = store.unfiled_count()
     if not waiting:
+        return
+    if store.read_only:
+        print(
+            f"{program(args)}: {waiting:,} articles are not grouped into stories yet and the "
+            "store is read-only here, so stories may be incomplete (a Briefing that can write "
+            "the store groups them)",
+            file=sys.stderr,
+        )
         return
     print(f"{program(args)}: grouping {waiting} articles into stories", file=sys.stderr)
     try:

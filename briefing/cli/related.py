@@ -134,6 +134,8 @@ def run(args: argparse.Namespace) -> int:
         group_waiting(args, store)
         rows = store.related(article.id, args.limit)
         details = {row.id: store.article(row.id) for row in rows}
+        # Not in any story yet: a read-only store whose backlog waits for a writer.
+        unfiled = not rows and not store.story_members(article.id)
     if args.json:
         for row in rows:
             print(json.dumps(related_record(row, details[row.id]), ensure_ascii=False))
@@ -142,6 +144,9 @@ def run(args: argparse.Namespace) -> int:
         f"#{article.id}  {format_time(article.published)}  {plain(article.source, 30)}  "
         f"{plain(article.title, 120)}"
     )
+    if unfiled:
+        print("  not grouped into a story yet")
+        return 0
     if not rows:
         print("  no other stored article reports this story")
         return 0

@@ -10,10 +10,11 @@ its results into things to draw.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -175,6 +176,10 @@ class Library:
         self._stop_grouping = threading.Event()  # the running job's: set, it stops after a batch
         self._grouper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefing-grouping")
         self._grouping_job: Future[int] | None = None
+        # Refreshes running (see grouping_paused): no grouping files meanwhile.
+        self._paused = 0
+        self._resumed = asyncio.Event()
+        self._resumed.set()
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefing-store")
         self._cpu = ThreadPoolExecutor(max_workers=2, thread_name_prefix="briefing-analysis")
 
@@ -535,9 +540,12 @@ class Library:
 
     # -- grouping ---------------------------------------------------------------------------
 
-    async def unfiled_count(self) -> int:
-        """Saved articles not yet filed into related stories (a large refresh leaves them)."""
-        if self.read_only or self.closing or self._store is None:
+    async def unfiled_count(self, *, read_only_too: bool = False) -> int:
+        """Saved articles not yet filed into related stories (a large refresh leaves them).
+
+        0 in a read-only reader, which cannot file them, unless `read_only_too`.
+        """
+        if (self.read_only and not read_only_too) or self.closing or self._store is None:
             return 0
         return await self._on_db(lambda: self.store.unfiled_count())
 
@@ -546,30 +554,59 @@ class Library:
 
         Not on the database thread: each batch holds the store only briefly, so
         list reads go on between batches. `on_progress(done, total)` is called
-        on that thread. `stop_grouping` ends it between two batches.
+        on that thread. `stop_grouping` ends it between two batches; a refresh
+        (`grouping_paused`) stops it there too, and it goes on once the refresh is done.
         """
         from briefing.grouping import group_backlog
 
-        async with self._grouping:
-            stop = self._stop_grouping = threading.Event()
+        filed = 0
+        while not self.closing:
+            await self._resumed.wait()
+            async with self._grouping:
+                if self._paused:
+                    continue  # a refresh began while this waited for the last grouping
+                stop = self._stop_grouping = threading.Event()
 
-            def report(done: int, total: int) -> None:
-                if not stop.is_set():  # a stopped job's last batch is nobody's news
-                    on_progress(done, total)
+                def stopped(stop: threading.Event = stop) -> bool:
+                    return stop.is_set() or self._paused > 0
 
-            job = self._grouping_job = self._grouper.submit(
-                group_backlog,
-                self.store,
-                batch=GROUPING_BATCH,
-                on_progress=report,
-                stop=stop.is_set,
-            )
-            try:
-                return await asyncio.wrap_future(job)
-            finally:
-                if not job.done():  # the worker was cancelled: the thread stops after its batch
-                    stop.set()
-                self._forget_views()
+                def report(done: int, total: int, stopped: Callable[[], bool] = stopped) -> None:
+                    if not stopped():  # a stopped job's last batch is nobody's news
+                        on_progress(done, total)
+
+                job = self._grouping_job = self._grouper.submit(
+                    group_backlog,
+                    self.store,
+                    batch=GROUPING_BATCH,
+                    on_progress=report,
+                    stop=stopped,
+                )
+                try:
+                    filed += await asyncio.wrap_future(job)
+                finally:
+                    if not job.done():  # the worker was cancelled: the thread stops after its batch
+                        stop.set()
+                    self._forget_views()
+                if stop.is_set() or not self._paused:
+                    break
+        return filed
+
+    @contextlib.asynccontextmanager
+    async def grouping_paused(self) -> AsyncIterator[None]:
+        """No grouping files while the block runs (a refresh, which files its own articles).
+
+        A running grouping stops after its batch, before the block begins; one
+        started by someone else (the digest preview) then waits and goes on after it.
+        """
+        self._paused += 1
+        self._resumed.clear()
+        try:
+            await self.grouping_finished()
+            yield
+        finally:
+            self._paused -= 1
+            if not self._paused:
+                self._resumed.set()
 
     def stop_grouping(self) -> None:
         """Ask a running `group_backlog` to stop after its batch (a refresh takes over)."""

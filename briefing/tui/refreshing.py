@@ -77,8 +77,9 @@ async def _refresh_feeds(
     app.notify(f"Refreshing {len(feeds)} feed{'s' if len(feeds) != 1 else ''}\u2026")
     # A backlog being grouped waits: the refresh files its own articles and restarts it after.
     app.workers.cancel_group(app, "grouping")
-    await library.grouping_finished()
-    await _run(app, feeds)
+    # The digest preview's grouping (another worker) waits too, and goes on after it.
+    async with library.grouping_paused():
+        await _run(app, feeds)
 
 
 async def _run(app: BriefingApp, feeds: list[FeedStatus]) -> None:

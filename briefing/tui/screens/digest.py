@@ -42,6 +42,14 @@ def start_digest(app: BriefingApp) -> None:
 
 
 async def _open_preview(app: BriefingApp) -> None:
+    if app.library.read_only:
+        waiting = await app.library.unfiled_count(read_only_too=True)
+        if waiting:
+            app.notify(
+                f"{waiting:,} articles are not grouped into stories yet and this Briefing is "
+                "read-only: the briefing may list one story as several.",
+                severity="warning",
+            )
     waiting = await app.library.unfiled_count()
     if waiting:
         # A briefing of half-grouped stories would list one story as several.

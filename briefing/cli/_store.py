@@ -73,7 +73,7 @@ def group_waiting(args: argparse.Namespace, store: Store) -> None:
         return
     if store.read_only:
         print(
-            f"{program(args)}: {waiting:,} articles are not grouped into stories yet and the "
+            f"{program(args)}: {waiting} articles are not grouped into stories yet and the "
             "store is read-only here, so stories may be incomplete (a Briefing that can write "
             "the store groups them)",
             file=sys.stderr,

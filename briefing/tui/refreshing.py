@@ -152,8 +152,11 @@ class _Progress:
     def line(self) -> str:
         failed = f" \u00b7 {self.failed} failed" if self.failed else ""
         if self.landed == self.feeds and self.new:
-            # Every feed is in; the refresh ends once the new articles are filed into stories.
-            return f"refreshed {self.feeds} feeds{failed} \u00b7 grouping {self.new} new\u2026"
+            # Every feed is in; the refresh ends once the search index (and the stories of a
+            # routine refresh) have caught up. A large backlog is grouped after it.
+            return (
+                f"refreshed {self.feeds} feeds \u00b7 {self.new} new{failed} \u00b7 finishing\u2026"
+            )
         return f"refreshing {self.landed}/{self.feeds} feeds \u00b7 {self.new} new{failed}"
 
 

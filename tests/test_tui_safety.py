@@ -237,3 +237,29 @@ async def test_a_title_written_over_several_lines_is_listed_whole(tmp_path: Path
         text = screen_text(app)
         assert "\u25cf Council approves the harbour budget" in text
         assert "\u25cf First line of the body " in text
+
+
+async def test_a_store_that_refuses_the_seed_import_is_a_notification_not_a_crash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing.errors import StoreError
+
+    with Store.open(tmp_path / "briefing.db") as store:
+        feed = store.add_feed("https://desk.example/rss")
+        store.record_fetch(
+            feed.id, [Article(title="Stored before the disk filled", body="Text.", guid="g1")]
+        )
+
+    def full(self: Store, *args: object, **kwargs: object) -> int:
+        raise StoreError("database or disk is full")
+
+    monkeypatch.setattr(Store, "import_seeds", full)
+    app = make_app(tmp_path)  # imports the fixture seeds at start-up
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.is_running
+        messages = [str(n.message) for n in app._notifications]
+        assert "Saved articles not imported: database or disk is full" in messages
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        assert screen.stories.total == 1  # what was stored before still reads

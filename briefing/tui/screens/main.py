@@ -204,7 +204,17 @@ class MainScreen(Screen[None]):
             )
         await self.reload()
         if app.seed_paths:
-            added, problems = await self.library.import_seeds(app.seed_paths)
+            try:
+                added, problems = await self.library.import_seeds(app.seed_paths)
+            except BriefingError as exc:  # a full disk, say: what is stored can still be read
+                self.notify(
+                    f"Saved articles not imported: {exc}",
+                    title="Store",
+                    severity="error",
+                    markup=False,
+                    timeout=30,
+                )
+                added, problems = 0, []
             for problem in problems[:5]:
                 self.notify(str(problem), title="Skipped", severity="warning", markup=False)
             if len(problems) > 5:

@@ -3,9 +3,11 @@ stories, and a refresh writer that is never idle (as in a refresh of many feeds)
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import briefing.refresh as refresh_module
+from briefing.models import Article
 
 # (key, title, body): each desk reports each of these, so every story has one report a desk.
 TOPICS = [
@@ -28,6 +30,21 @@ def desk_feed(desk: int) -> bytes:
         f'<?xml version="1.0"?><rss version="2.0"><channel><title>Desk {desk}</title>'
         f"{items}</channel></rss>"
     ).encode()
+
+
+def desk_articles(desk: int, published: datetime) -> list[Article]:
+    """One desk's reports of the stories as articles, as its feed would give them."""
+    return [
+        Article(
+            title=f"{title}, desk {desk}",
+            body=body,
+            guid=f"{key}-{desk}",
+            url=f"https://desk{desk}.example/{key}",
+            source=f"Desk {desk}",
+            published=published,
+        )
+        for key, title, body in TOPICS
+    ]
 
 
 def write_desks(folder: Path, count: int) -> list[Path]:

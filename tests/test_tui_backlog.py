@@ -10,14 +10,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from desk_feeds import TOPICS, BusyWriter, write_desks
+from desk_feeds import BusyWriter, desk_articles, write_desks
 from tui_support import make_app, settle
 
 import briefing.refresh as refresh_module
 import briefing.tui.grouping as tui_grouping
 import briefing.tui.library as library_module
 from briefing.errors import StoreError
-from briefing.models import Article
 from briefing.store import Store
 from briefing.tui.app import BriefingApp
 from briefing.tui.library import Library
@@ -37,17 +36,7 @@ def _backlog(data_dir: Path) -> None:
     with Store.open(data_dir / "briefing.db") as store:
         for desk in range(4):
             feed = store.add_feed(f"https://desk{desk}.example/rss")
-            articles = [
-                Article(
-                    title=f"{title}, desk {desk}",
-                    body=body,
-                    guid=f"{key}-{desk}",
-                    url=f"https://desk{desk}.example/{key}",
-                    source=f"Desk {desk}",
-                    published=datetime(2025, 6, 2, 9, desk, tzinfo=UTC),
-                )
-                for key, title, body in TOPICS
-            ]
+            articles = desk_articles(desk, datetime(2025, 6, 2, 9, desk, tzinfo=UTC))
             store.record_fetch(feed.id, articles, index=False)
         assert store.unfiled_count() == 12
 
@@ -253,17 +242,7 @@ async def test_a_refresh_pauses_the_digest_previews_grouping_and_it_goes_on_afte
     with Store.open(tmp_path / "briefing.db") as store:
         for desk, path in enumerate(paths):
             feed = store.add_feed(str(path))
-            articles = [
-                Article(
-                    title=f"{title}, desk {desk}",
-                    body=body,
-                    guid=f"{key}-{desk}",
-                    url=f"https://desk{desk}.example/{key}",
-                    source=f"Desk {desk}",
-                    published=datetime(2025, 6, 2, 9, 0, tzinfo=UTC),
-                )
-                for key, title, body in TOPICS
-            ]
+            articles = desk_articles(desk, datetime(2025, 6, 2, 9, 0, tzinfo=UTC))
             store.record_fetch(feed.id, articles, index=False)
         [ferry] = [r.id for r in store.list_articles() if r.title == "Ferry budget, desk 0"]
         store.set_flag(ferry, "picked", True)
